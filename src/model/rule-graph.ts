@@ -1,0 +1,145 @@
+/**
+ * The vendor-independent rule graph: the contract between parsers (which build it) and the engine
+ * (which evaluates it). Nothing here knows any vendor's syntax; every rule points back to its source text.
+ */
+import type { AddressSet, Family } from './address-set.js';
+import type { FlowSet } from './header-space.js';
+import type { IntervalSet } from './interval-set.js';
+
+/** Where a rule, policy or declaration came from: what a reviewer needs to find it again. */
+export interface Origin {
+  readonly file: string;
+  /** 1-based line number in `file`. */
+  readonly line: number;
+  /** The original line(s), verbatim (secrets already redacted by the parser). */
+  readonly text: string;
+}
+
+export type Decision = 'permit' | 'deny';
+
+/**
+ * What a matching rule does.
+ * - permit/deny end the evaluation of the filter (reject is a deny that answers the sender).
+ * - call evaluates another filter; flows that fall off its end or hit `return` come back and go on here
+ *   (iptables `-j CHAIN`). goto is the same, except that they come back to this filter's caller (`-g CHAIN`).
+ * - continue changes nothing about the verdict (LOG, MARK, counters) and evaluation goes on.
+ */
+export type RuleAction =
+  | { readonly type: 'permit' }
+  | { readonly type: 'deny'; readonly reject?: boolean }
+  | { readonly type: 'call'; readonly filter: string }
+  | { readonly type: 'goto'; readonly filter: string }
+  | { readonly type: 'return' }
+  | { readonly type: 'continue'; readonly target: string };
+
+/** An interface name test; `name` may end in `+` (iptables' prefix wildcard). */
+export interface InterfaceMatch {
+  readonly name: string;
+  readonly negated: boolean;
+}
+
+export type ConnectionState = 'new' | 'established' | 'related' | 'invalid' | 'untracked';
+
+export interface RuleMatch {
+  /** The flows the rule matches: a union, because some matches (`-m multiport --ports`) are not one product. */
+  readonly flows: FlowSet;
+  readonly inInterface?: InterfaceMatch;
+  readonly outInterface?: InterfaceMatch;
+  /** The connection states the rule matches; absent = all. The audit is about new connections. */
+  readonly states?: readonly ConnectionState[];
+}
+
+export interface Rule {
+  /** Unique within its device and stable across runs of the same file (e.g. `filter/FORWARD/3`). */
+  readonly id: string;
+  readonly action: RuleAction;
+  readonly match: RuleMatch;
+  /** Disabled rules (ASA `inactive`, FortiGate `status disable`, Windows `Enabled=No`) never match. */
+  readonly enabled: boolean;
+  /**
+   * Why the parser cannot say exactly which flows the rule matches (an unknown match module, a time
+   * range, an ipset whose members are not in the export). Non-empty means: the rule may or may not
+   * match the flows in `match`, and every verdict that depends on it is reported as uncertain.
+   */
+  readonly uncertain: readonly string[];
+  readonly name?: string;
+  readonly comment?: string;
+  readonly origin: Origin;
+}
+
+/** Where a filter sits in the device's packet path. */
+export type Hook = 'input' | 'forward' | 'output';
+
+export interface FilterAttachment {
+  /** input = to the device itself, forward = through it, output = from it. */
+  readonly hooks: readonly Hook[];
+  /** Filters on one path are consulted in ascending stage; a flow must be permitted by each. */
+  readonly stage: number;
+  /** Only for flows entering / leaving on this interface (ASA `access-group … in interface outside`). */
+  readonly inInterface?: string;
+  readonly outInterface?: string;
+}
+
+export type DecisionModel = 'first-match';
+
+export interface Filter {
+  /** Unique within the device, e.g. `ipv4/filter/FORWARD`. */
+  readonly id: string;
+  /** What a reviewer calls it: `FORWARD`, `outside_access_in`. */
+  readonly name: string;
+  readonly model: DecisionModel;
+  readonly rules: readonly Rule[];
+  /** What happens to flows no rule decides; `return` for filters that are only called (iptables user chains). */
+  readonly defaultAction: Decision | 'return';
+  /** Where the default is declared (`:INPUT DROP [0:0]`); absent for implicit defaults. */
+  readonly defaultOrigin?: Origin;
+  /** Absent for filters reachable only through `call`/`goto`. */
+  readonly attachment?: FilterAttachment;
+  /** The address family the filter applies to; absent = both. */
+  readonly family?: Family;
+  /** The section header, for anchoring findings about flows that no rule mentions. */
+  readonly origin?: Origin;
+}
+
+export interface NetworkInterface {
+  readonly name: string;
+  readonly addresses?: AddressSet;
+  /** The vendor's zone or nameif, when it has one. */
+  readonly zone?: string;
+  readonly securityLevel?: number;
+  readonly origin?: Origin;
+}
+
+/** Address translation, read now so later NAT-aware evaluation needs no parser change. */
+export interface NatRule {
+  readonly kind: 'destination' | 'source';
+  readonly match: RuleMatch;
+  readonly toAddresses?: AddressSet;
+  readonly toPorts?: IntervalSet;
+  readonly origin: Origin;
+}
+
+export interface Diagnostic {
+  readonly line: number;
+  readonly message: string;
+  /** warning: something that may change a verdict was not understood; info: recognized and deliberately ignored. */
+  readonly level: 'warning' | 'info';
+}
+
+export interface Device {
+  readonly name: string;
+  readonly vendor: string;
+  readonly file: string;
+  /** The address families the export covers; flows of another family are not audited against it. */
+  readonly families: readonly Family[];
+  readonly interfaces: readonly NetworkInterface[];
+  readonly filters: ReadonlyMap<string, Filter>;
+  readonly nat: readonly NatRule[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function countRules(device: Device): number {
+  let n = 0;
+  for (const f of device.filters.values()) n += f.rules.length;
+  return n;
+}
