@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../model/address-set.js';
+import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type HeaderSpace } from '../model/header-space.js';
+import type { Device, Filter, Rule, RuleAction, RuleMatch } from '../model/rule-graph.js';
+import { evaluatePath, interfaceMatches, type Outcome } from './evaluate.js';
+import { candidateRules } from './rule-index.js';
+
+let line = 0;
+function rule(action: RuleAction, space: Partial<HeaderSpace>, extra: Partial<RuleMatch> & { uncertain?: string[]; enabled?: boolean } = {}): Rule {
+  line++;
+  const { uncertain = [], enabled = true, ...match } = extra;
+  return {
+    id: `r${line}`,
+    action,
+    match: { flows: [headerSpace({ family: 'ipv4', ...space })], ...match },
+    enabled,
+    uncertain,
+    origin: { file: 't.rules', line, text: `rule ${line}` },
+  };
+}
+const permit: RuleAction = { type: 'permit' };
+const deny: RuleAction = { type: 'deny' };
+const tcp = (lo: number, hi = lo) => ({ proto: Protocols.only(6), dport: Ports.range(lo, hi) });
+const to = (a: string) => ({ dst: AddressSet.parse(a) });
+
+function filter(id: string, rules: Rule[], defaultAction: Filter['defaultAction'] = 'deny', stage?: number): Filter {
+  return {
+    id,
+    name: id,
+    model: 'first-match',
+    rules,
+    defaultAction,
+    ...(stage !== undefined ? { attachment: { hooks: ['forward'], stage } } : {}),
+  };
+}
+function device(...filters: Filter[]): Device {
+  return { name: 'd', vendor: 'test', file: 't.rules', families: ['ipv4'], interfaces: [], filters: new Map(filters.map((f) => [f.id, f])), nat: [], diagnostics: [] };
+}
+const query = (lo: number, hi: number, dst = '203.0.113.10') => [headerSpace({ family: 'ipv4', ...tcp(lo, hi), ...to(dst) })];
+const ports = (o: Outcome) => o.flows.map((f) => Ports.format(f.dport)).join(' ');
+const run = (d: Device, q = query(5000, 5100), ctx = {}) => evaluatePath(d, [...d.filters.values()].filter((f) => f.attachment), q, ctx);
+
+describe('first-match evaluation of flow sets', () => {
+  it('partitions the query exactly and attributes each part to the first rule that matches it', () => {
+    const r1 = rule(deny, tcp(5061));
+    const r2 = rule(permit, tcp(5000, 5099));
+    const d = device(filter('FWD', [r1, r2], 'deny', 1));
+    const out = run(d);
+    const byRule = (r?: Rule) => out.filter((o) => o.decidedBy?.rule === r).map(ports).join(' ');
+    expect(byRule(r1)).toBe('5061');
+    expect(byRule(r2)).toBe('5000-5060, 5062-5099');
+    expect(byRule(undefined)).toBe('5100');
+    // The parts are disjoint and cover the query.
+    const all = out.flatMap((o) => o.flows);
+    expect(subtractFlows(query(5000, 5100), all)).toEqual([]);
+    expect(intersectFlows(out[0]!.flows, out[1]!.flows)).toEqual([]);
+  });
+
+  it('never lets a shadowed permit decide anything', () => {
+    const shadowing = rule(deny, { proto: Protocols.only(6) });
+    const shadowed = rule(permit, tcp(5061));
+    const out = run(device(filter('FWD', [shadowing, shadowed], 'permit', 1)), query(5061, 5061));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.decision).toBe('deny');
+    expect(out[0]!.decidedBy?.rule).toBe(shadowing);
+  });
+
+  it('skips disabled rules and rules that only match established connections', () => {
+    const off = rule(permit, tcp(5061), { enabled: false });
+    const est = rule(permit, tcp(5061), { states: ['established', 'related'] });
+    const out = run(device(filter('FWD', [off, est], 'deny', 1)), query(5061, 5061));
+    expect(out.map((o) => o.decision)).toEqual(['deny']);
+    expect(out[0]!.decidedBy?.rule).toBeUndefined();
+  });
+
+  it('follows calls, returns to the caller after RETURN, and skips the caller after goto', () => {
+    const inner = filter('LYNC', [rule({ type: 'return' }, tcp(5061)), rule(permit, tcp(5000, 5100))], 'return');
+    const callRule = rule({ type: 'call', filter: 'LYNC' }, to('203.0.113.0/24'));
+    const after = rule(deny, tcp(5061));
+    const top = filter('FWD', [callRule, after], 'permit', 1);
+    const out = run(device(top, inner));
+    const decidedBy5061 = out.find((o) => o.flows.some((f) => f.dport.has(5061n)))!;
+    expect(decidedBy5061.decidedBy?.rule).toBe(after);
+
+    const gotoRule = rule({ type: 'goto', filter: 'LYNC' }, to('203.0.113.0/24'));
+    const viaGoto = run(device(filter('FWD', [gotoRule, after], 'permit', 1), inner));
+    const viaGoto5061 = viaGoto.find((o) => o.flows.some((f) => f.dport.has(5061n)))!;
+    // After goto, the returned flow skips the rest of FWD and gets its default.
+    expect(viaGoto5061.decidedBy?.rule).toBeUndefined();
+    expect(viaGoto5061.decision).toBe('permit');
+  });
+
+  it('requires every filter on the path to permit, and records who permitted at each stage', () => {
+    const a = rule(permit, tcp(5000, 5100));
+    const b = rule(permit, tcp(5061));
+    const out = run(device(filter('PRE', [a], 'deny', 1), filter('FWD', [b], 'deny', 2)));
+    const permitted = out.filter((o) => o.decision === 'permit');
+    expect(permitted.map(ports)).toEqual(['5061']);
+    expect(permitted[0]!.permittedBy.map((p) => p.rule)).toEqual([a, b]);
+    expect(out.find((o) => o.decision === 'deny')!.stage).toBe(1);
+  });
+
+  it('matches interface names with + wildcards and negation', () => {
+    expect(interfaceMatches({ name: 'eth+', negated: false }, 'eth0')).toBe(true);
+    expect(interfaceMatches({ name: 'eth+', negated: false }, 'ens3')).toBe(false);
+    expect(interfaceMatches({ name: 'eth0', negated: true }, 'eth1')).toBe(true);
+    expect(interfaceMatches({ name: 'eth0', negated: false }, undefined)).toBe(false);
+    const r = rule(permit, tcp(5061), { inInterface: { name: 'eth0', negated: false } });
+    const d = device(filter('FWD', [r], 'deny', 1));
+    expect(run(d, query(5061, 5061), { in: 'eth0' })[0]!.decision).toBe('permit');
+    expect(run(d, query(5061, 5061), { in: 'eth1' })[0]!.decision).toBe('deny');
+  });
+});
+
+describe('uncertain rules', () => {
+  it('marks a permit that an uncertain deny may override as uncertain, and leaves other flows certain', () => {
+    const maybe = rule(deny, tcp(5061), { uncertain: ['match "-m recent" is not modelled'] });
+    const ok = rule(permit, tcp(5000, 5100));
+    const out = run(device(filter('FWD', [maybe, ok], 'deny', 1)));
+    const uncertain = out.filter((o) => o.uncertainty.length > 0);
+    expect(uncertain.map(ports)).toEqual(['5061']);
+    expect(uncertain[0]!.decision).toBe('permit');
+    expect(uncertain[0]!.uncertainty[0]!.rule).toBe(maybe);
+    expect(out.filter((o) => o.uncertainty.length === 0 && o.decision === 'permit').map(ports)).toEqual(['5000-5060, 5062-5100']);
+  });
+
+  it('keeps a deny certain when the uncertain rule would also deny', () => {
+    const maybe = rule(deny, tcp(5061), { uncertain: ['time range'] });
+    const out = run(device(filter('FWD', [maybe], 'deny', 1)), query(5061, 5061));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.uncertainty).toEqual([]);
+  });
+
+  it('makes a deny uncertain when an uncertain permit in the same filter may have matched, but not a later filter\'s deny', () => {
+    const maybe = rule(permit, tcp(5061), { uncertain: ['ipset "partners"'] });
+    const sameStage = run(device(filter('FWD', [maybe], 'deny', 1)), query(5061, 5061));
+    expect(sameStage[0]!.decision).toBe('deny');
+    expect(sameStage[0]!.uncertainty).toHaveLength(1);
+
+    const laterDeny = run(device(filter('PRE', [maybe], 'permit', 1), filter('FWD', [], 'deny', 2)), query(5061, 5061));
+    expect(laterDeny.map((o) => [o.decision, o.uncertainty.length])).toEqual([['deny', 0]]);
+  });
+});
+
+describe('rule index', () => {
+  it('returns, in order, every rule that can match — the same rules a full scan finds', () => {
+    const rules: Rule[] = [];
+    for (let k = 0; k < 3000; k++) {
+      const kind = k % 5;
+      if (kind === 0) rules.push(rule(permit, { ...tcp(1000 + (k % 60000)), ...to(`10.${k % 200}.${k % 250}.1`) }));
+      else if (kind === 1) rules.push(rule(permit, { ...to(`10.${k % 200}.0.0/16`) }));
+      else if (kind === 2) rules.push(rule(deny, { ...tcp(5000 + (k % 10), 6000 + k) }));
+      else if (kind === 3) rules.push(rule(permit, { dst: AddressSet.parse(`2001:db8::${k.toString(16)}`) }));
+      else rules.push(rule(deny, { proto: Protocols.only(17), dport: Ports.range(k % 65000, (k % 65000) + 500) }));
+    }
+    const f = filter('BIG', rules);
+    const queries = [query(5061, 5061, '10.61.61.1'), query(23456, 23456, '10.0.0.0/8'), query(0, 65535, '10.3.3.1'), [headerSpace({ family: 'ipv6', dst: AddressSet.parse('2001:db8::10') })]];
+    for (const q of queries) {
+      const brute = rules.filter((r) => intersectFlows(q, r.match.flows).length > 0);
+      const viaIndex = candidateRules(f, q).filter((r) => intersectFlows(q, r.match.flows).length > 0);
+      expect(viaIndex).toEqual(brute);
+    }
+  });
+});

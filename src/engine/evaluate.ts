@@ -1,0 +1,203 @@
+import {
+  intersectFlows,
+  subtractFlows,
+  type FlowSet,
+  type HeaderSpace,
+} from '../model/header-space.js';
+import type { Decision, Device, Filter, InterfaceMatch, Rule } from '../model/rule-graph.js';
+import { candidateRules } from './rule-index.js';
+
+/** The rule that made a decision, or the filter's default when `rule` is absent. */
+export interface Decider {
+  readonly filter: Filter;
+  readonly rule?: Rule;
+}
+
+/** Why a verdict might be different: an uncertain rule, or an input the parser or profile left open. */
+export interface Uncertainty {
+  readonly reason: string;
+  readonly rule?: Rule;
+}
+
+/** A part of the evaluated flow set with one verdict. */
+export interface Outcome {
+  readonly flows: HeaderSpace[];
+  readonly decision: Decision;
+  /** The rule or default that decided; absent when no filter lies on the path at all. */
+  readonly decidedBy?: Decider;
+  /** Index of the deciding filter in the path. */
+  readonly stage: number;
+  /** For each filter passed before the deciding one (and the deciding one, for permits): who let it through. */
+  readonly permittedBy: readonly Decider[];
+  /** Non-empty: this verdict holds only if these uncertain rules or inputs turn out one particular way. */
+  readonly uncertainty: readonly Uncertainty[];
+}
+
+/** The packet's context that is not a flow-set dimension. */
+export interface PathContext {
+  /** Ingress interface; absent for traffic the device originates. */
+  readonly in?: string;
+  /** Egress interface; absent for traffic addressed to the device. */
+  readonly out?: string;
+}
+
+interface Decided {
+  flows: HeaderSpace[];
+  decision: Decision;
+  decider: Decider;
+}
+
+/** A rule whose match is uncertain: the flows that reached it, and what it would have done to them. */
+interface Overlay {
+  rule: Rule;
+  flows: HeaderSpace[];
+  effect: Decision | 'unknown';
+  stage: number;
+}
+
+const MAX_CALL_DEPTH = 64;
+
+/**
+ * Evaluates a flow set along a path: the filters a flow meets in order, each of which must permit it.
+ * Returns a partition of `flows` into outcomes, each attributed to the rule (or default) that decided it.
+ */
+export function evaluatePath(device: Device, path: readonly Filter[], flows: FlowSet, ctx: PathContext): Outcome[] {
+  const outcomes: Outcome[] = [];
+  const overlays: Overlay[] = [];
+  let passing: { flows: HeaderSpace[]; permittedBy: Decider[] }[] = [{ flows: [...flows], permittedBy: [] }];
+
+  path.forEach((filter, stage) => {
+    const next: typeof passing = [];
+    for (const group of passing) {
+      const stageOverlays: Overlay[] = [];
+      const result = evaluateFilter(device, filter, group.flows, ctx, stageOverlays, 0);
+      for (const o of stageOverlays) overlays.push({ ...o, stage });
+      // An attached filter always ends in permit or deny; flows "returned" from it have no caller to go back to.
+      const decided = [...result.decided];
+      if (result.returned.length > 0) decided.push({ flows: result.returned, decision: 'permit', decider: { filter } });
+      for (const d of decided) {
+        if (d.decision === 'deny') {
+          outcomes.push({ flows: d.flows, decision: 'deny', decidedBy: d.decider, stage, permittedBy: group.permittedBy, uncertainty: [] });
+        } else {
+          next.push({ flows: d.flows, permittedBy: [...group.permittedBy, d.decider] });
+        }
+      }
+    }
+    passing = next;
+  });
+
+  for (const group of passing) {
+    if (group.flows.length === 0) continue;
+    const last = group.permittedBy[group.permittedBy.length - 1];
+    outcomes.push({
+      flows: group.flows,
+      decision: 'permit',
+      ...(last ? { decidedBy: last } : {}),
+      stage: Math.max(0, path.length - 1),
+      permittedBy: group.permittedBy,
+      uncertainty: [],
+    });
+  }
+  return overlays.reduce(applyOverlay, outcomes.filter((o) => o.flows.length > 0));
+}
+
+/**
+ * First-match evaluation of one filter. Flows no rule decides get the default action, or go back to the
+ * caller (`returned`) for filters that are only called. Uncertain rules are recorded as overlays and
+ * otherwise treated as not matching, so the evaluation continues on the "does not match" branch.
+ */
+function evaluateFilter(
+  device: Device,
+  filter: Filter,
+  flows: HeaderSpace[],
+  ctx: PathContext,
+  overlays: Overlay[],
+  depth: number,
+): { decided: Decided[]; returned: HeaderSpace[] } {
+  if (depth > MAX_CALL_DEPTH) throw new Error(`${device.file}: filter calls nest deeper than ${MAX_CALL_DEPTH} (a loop through ${filter.name}?)`);
+  const decided: Decided[] = [];
+  const returned: HeaderSpace[] = [];
+  let remaining = flows;
+
+  for (const rule of candidateRules(filter, flows)) {
+    if (remaining.length === 0) break;
+    if (!rule.enabled || !appliesTo(rule, ctx)) continue;
+    const hit = intersectFlows(remaining, rule.match.flows);
+    if (hit.length === 0) continue;
+    const action = rule.action;
+    if (action.type === 'continue') continue;
+    if (rule.uncertain.length > 0) {
+      const effect = action.type === 'permit' || action.type === 'deny' ? action.type : 'unknown';
+      overlays.push({ rule, flows: hit, effect, stage: 0 });
+      continue;
+    }
+    remaining = subtractFlows(remaining, rule.match.flows);
+    switch (action.type) {
+      case 'permit':
+      case 'deny':
+        decided.push({ flows: hit, decision: action.type, decider: { filter, rule } });
+        break;
+      case 'return':
+        returned.push(...hit);
+        break;
+      case 'call':
+      case 'goto': {
+        const target = device.filters.get(action.filter);
+        if (!target) throw new Error(`${device.file}:${rule.origin.line}: ${filter.name} jumps to unknown filter ${action.filter}`);
+        const sub = evaluateFilter(device, target, hit, ctx, overlays, depth + 1);
+        decided.push(...sub.decided);
+        // After a call, returned flows go on with the next rule here; after a goto, they return to our caller.
+        if (action.type === 'call') remaining = [...remaining, ...sub.returned];
+        else returned.push(...sub.returned);
+        break;
+      }
+    }
+  }
+
+  if (remaining.length > 0) {
+    if (filter.defaultAction === 'return') returned.push(...remaining);
+    else decided.push({ flows: remaining, decision: filter.defaultAction, decider: { filter } });
+  }
+  return { decided, returned };
+}
+
+function appliesTo(rule: Rule, ctx: PathContext): boolean {
+  const { inInterface, outInterface, states } = rule.match;
+  if (states && !states.includes('new')) return false;
+  if (inInterface && !interfaceMatches(inInterface, ctx.in)) return false;
+  if (outInterface && !interfaceMatches(outInterface, ctx.out)) return false;
+  return true;
+}
+
+/** `eth+` matches every name starting with `eth`; a flow without that interface never matches a positive test. */
+export function interfaceMatches(m: InterfaceMatch, name: string | undefined): boolean {
+  const hit =
+    name !== undefined && (m.name.endsWith('+') ? name.startsWith(m.name.slice(0, -1)) : name === m.name);
+  return m.negated ? !hit : hit;
+}
+
+/**
+ * An uncertain rule U at stage k, reached by flows H, would have done `effect` to them. A final verdict on
+ * part of H depends on U exactly when U matching would have changed it:
+ * - U denies: flows finally permitted would have been denied;
+ * - U permits: flows denied at stage k would have passed stage k (a later stage's deny stands either way);
+ * - U jumps somewhere: both of the above may happen.
+ */
+function applyOverlay(outcomes: Outcome[], overlay: Overlay): Outcome[] {
+  const out: Outcome[] = [];
+  for (const o of outcomes) {
+    const depends =
+      (overlay.effect !== 'permit' && o.decision === 'permit') ||
+      (overlay.effect !== 'deny' && o.decision === 'deny' && o.stage === overlay.stage);
+    const part = depends ? intersectFlows(o.flows, overlay.flows) : [];
+    if (part.length === 0) {
+      out.push(o);
+      continue;
+    }
+    const rest = subtractFlows(o.flows, overlay.flows);
+    if (rest.length > 0) out.push({ ...o, flows: rest });
+    const reason = `${overlay.rule.uncertain.join('; ')} (${overlay.rule.origin.file}:${overlay.rule.origin.line})`;
+    out.push({ ...o, flows: part, uncertainty: [...o.uncertainty, { reason, rule: overlay.rule }] });
+  }
+  return out;
+}
