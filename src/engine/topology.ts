@@ -1,12 +1,7 @@
 import type { Family } from '../model/address-set.js';
 import type { Device, Filter, Hook } from '../model/rule-graph.js';
+import { ZONES, type Zone } from '../model/zone.js';
 
-/**
- * The network around an Edge, as a line of zones: a flow between two zones crosses every device
- * that sits between them. A device is placed on this line by the zones of its interfaces.
- */
-export const ZONES = ['internet', 'edge-external', 'edge-internal', 'internal'] as const;
-export type Zone = (typeof ZONES)[number];
 
 export type DeviceRole = 'edge-host' | 'network-firewall';
 

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { AddressError, AddressSet } from '../model/address-set.js';
+import type { Feature } from '../policy/pack.js';
+import type { DeviceRole } from '../engine/topology.js';
+import type { Zone } from '../model/zone.js';
+import { compileSchema, describeSchemaError } from '../json-schema.js';
+
+/** The site profile as written (field names are a published contract: see schemas/site-profile.schema.json). */
+export interface SiteProfile {
+  readonly name?: string;
+  readonly deviceRole?: DeviceRole;
+  readonly roles?: Readonly<Record<string, readonly string[]>>;
+  readonly interfaces?: Readonly<Record<string, Zone>>;
+  readonly packs?: readonly string[];
+  readonly features?: Readonly<Partial<Record<Feature, boolean>>>;
+}
+
+export interface LoadedProfile {
+  readonly file: string;
+  readonly profile: SiteProfile;
+  /** Each role's addresses, parsed. */
+  readonly roles: ReadonlyMap<string, AddressSet>;
+}
+
+export class ProfileError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+export const PROFILE_FILE_NAME = 'edge-audit.json';
+
+/** The profile for a configuration file: `edge-audit.json` beside it, else in the working directory. */
+export function findProfile(configFile: string, cwd: string): string | undefined {
+  for (const dir of [dirname(resolve(configFile)), resolve(cwd)]) {
+    const candidate = join(dir, PROFILE_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+let validator: ValidateFunction<SiteProfile> | undefined;
+
+export function loadProfile(file: string): LoadedProfile {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new ProfileError(file, e.code === 'ENOENT' ? 'no such file' : `not valid JSON (${e.message})`);
+  }
+  validator ??= compileSchema<SiteProfile>('schemas/site-profile.schema.json');
+  if (!validator(data)) throw new ProfileError(file, describeSchemaError(validator.errors));
+  return { file, profile: data, roles: parseRoles(file, data) };
+}
+
+function parseRoles(file: string, profile: SiteProfile): Map<string, AddressSet> {
+  const roles = new Map<string, AddressSet>();
+  for (const [role, terms] of Object.entries(profile.roles ?? {})) {
+    try {
+      roles.set(role, AddressSet.parseAll(terms));
+    } catch (err) {
+      if (err instanceof AddressError) throw new ProfileError(file, `/roles/${role}: ${err.message}`);
+      throw err;
+    }
+  }
+  return roles;
+}
