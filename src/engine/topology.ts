@@ -18,6 +18,11 @@ export interface Endpoint {
   readonly local: boolean;
 }
 
+/** On an Edge host the Edge's own addresses (both of its sides) are the device itself. */
+export function isOnDevice(placement: Placement, zone: Zone): boolean {
+  return placement.deviceRole === 'edge-host' && (zone === 'edge-external' || zone === 'edge-internal');
+}
+
 /** The filters one flow meets on a device, for one choice of ingress and egress interface. */
 export interface Path {
   readonly hook: Hook;

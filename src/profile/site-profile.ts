@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { AddressError, AddressSet } from '../model/address-set.js';
 import type { Feature } from '../policy/pack.js';
@@ -35,11 +35,14 @@ export class ProfileError extends Error {
 
 export const PROFILE_FILE_NAME = 'edge-audit.json';
 
-/** The profile for a configuration file: `edge-audit.json` beside it, else in the working directory. */
+/**
+ * The profile for a configuration file: `edge-audit.json` beside it, else in the working directory.
+ * Named relative to the working directory, so reports do not depend on where the checkout lives.
+ */
 export function findProfile(configFile: string, cwd: string): string | undefined {
-  for (const dir of [dirname(resolve(configFile)), resolve(cwd)]) {
+  for (const dir of [dirname(resolve(cwd, configFile)), resolve(cwd)]) {
     const candidate = join(dir, PROFILE_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate)) return relative(cwd, candidate) || PROFILE_FILE_NAME;
   }
   return undefined;
 }

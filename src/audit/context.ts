@@ -1,0 +1,193 @@
+import { AddressSet } from '../model/address-set.js';
+import type { HeaderSpace } from '../model/header-space.js';
+import type { Device, Origin, Rule } from '../model/rule-graph.js';
+import type { Zone } from '../model/zone.js';
+import type { DeviceRole, Placement } from '../engine/topology.js';
+import type { Feature, PolicyPack } from '../policy/pack.js';
+import type { LoadedProfile } from '../profile/site-profile.js';
+import type { FlowEnd } from './flow-query.js';
+
+export const DEFAULT_PACKS = ['lync2013-xmpp-federation', 'lync2013-sip-federation-public-im'];
+const FEATURES: readonly Feature[] = ['xmppFederation', 'sipFederation', 'publicIm', 'remoteUsers'];
+
+/** Something edge-audit decided on its own because the profile did not say, and the lines it read to decide. */
+export interface Inference {
+  readonly field: string;
+  readonly value: string;
+  readonly reason: string;
+  readonly evidence: readonly Origin[];
+}
+
+/** Everything the checks need to know about one audited device and its site. */
+export interface AuditContext {
+  readonly device: Device;
+  readonly placement: Placement;
+  readonly roles: ReadonlyMap<string, AddressSet>;
+  /** Each role's zone, from the packs' role declarations. */
+  readonly roleZones: ReadonlyMap<string, Zone>;
+  readonly features: Readonly<Record<Feature, boolean>>;
+  readonly packs: readonly PolicyPack[];
+  readonly profileFile?: string;
+  readonly inferences: readonly Inference[];
+}
+
+export class ContextError extends Error {}
+
+/**
+ * Combines the site profile (when there is one) with what the configuration itself shows. Every value the
+ * profile leaves open is inferred from the rules, and each inference is recorded with the lines it came from.
+ */
+export function buildContext(device: Device, profile: LoadedProfile | undefined, allPacks: readonly PolicyPack[], packIds?: readonly string[]): AuditContext {
+  const inferences: Inference[] = [];
+  const p = profile?.profile;
+
+  const wanted = packIds && packIds.length > 0 ? packIds : (p?.packs ?? DEFAULT_PACKS);
+  const packs = wanted.map((id) => {
+    const pack = allPacks.find((k) => k.id === id);
+    if (!pack) throw new ContextError(`unknown policy pack "${id}" (known: ${allPacks.map((k) => k.id).join(', ')})`);
+    return pack;
+  });
+  const roleZones = new Map<string, Zone>();
+  for (const pack of packs) for (const role of pack.roles) roleZones.set(role.id, role.zone);
+
+  const deviceRole = p?.deviceRole ?? inferDeviceRole(device, inferences);
+  const roles = new Map(profile?.roles ?? []);
+  inferRoles(device, roles, inferences);
+  const interfaces = new Map<string, Zone>(Object.entries(p?.interfaces ?? {}));
+  if (interfaces.size === 0) inferInterfaces(device, deviceRole, inferences).forEach((z, name) => interfaces.set(name, z));
+  const features = { ...inferFeatures(device, p?.features ?? {}, inferences), ...(p?.features ?? {}) } as Record<Feature, boolean>;
+
+  return {
+    device,
+    placement: { deviceRole, interfaces },
+    roles,
+    roleZones,
+    features,
+    packs,
+    ...(profile ? { profileFile: profile.file } : {}),
+    inferences,
+  };
+}
+
+/** The flow end for a role: its zone from the packs, its addresses from the profile or inference (absent = any host there). */
+export function roleEnd(ctx: AuditContext, role: string): FlowEnd {
+  const zone = ctx.roleZones.get(role);
+  if (!zone) throw new ContextError(`role "${role}" is not declared by any selected pack`);
+  const addresses = ctx.roles.get(role);
+  return { role, zone, ...(addresses ? { addresses } : {}) };
+}
+
+/** All permit rules of the device with the flows they match, in file order. */
+function permitRules(device: Device): Rule[] {
+  return [...device.filters.values()]
+    .flatMap((f) => f.rules)
+    .filter((r) => r.enabled && r.action.type === 'permit' && (!r.match.states || r.match.states.includes('new')))
+    .sort((a, b) => a.origin.line - b.origin.line);
+}
+
+function tcpPortsOf(h: HeaderSpace, ports: readonly number[]): boolean {
+  return h.proto.has(6n) && !h.dport.isFull() && ports.some((p) => h.dport.has(BigInt(p)));
+}
+
+/** A forwarding filter that does anything means the device routes traffic: a network firewall. */
+function inferDeviceRole(device: Device, inferences: Inference[]): DeviceRole {
+  const forward = [...device.filters.values()].filter((f) => f.attachment?.hooks.includes('forward') && (f.rules.length > 0 || f.defaultAction === 'deny'));
+  const role: DeviceRole = forward.length > 0 ? 'network-firewall' : 'edge-host';
+  const evidence = forward.flatMap((f) => (f.defaultOrigin ? [f.defaultOrigin] : f.rules[0] ? [f.rules[0].origin] : []));
+  inferences.push({
+    field: 'deviceRole',
+    value: role,
+    reason: role === 'network-firewall' ? 'the configuration filters forwarded traffic' : 'the configuration filters no forwarded traffic, so it is read as the Edge server\'s own host firewall',
+    evidence,
+  });
+  return role;
+}
+
+/** Roles the profile does not give, read from the addresses of the rules that open the Edge's documented ports. */
+function inferRoles(device: Device, roles: Map<string, AddressSet>, inferences: Inference[]): void {
+  const guesses: { role: string; ports: number[]; side: 'src' | 'dst' }[] = [
+    { role: 'access-edge', ports: [5061, 5269, 443], side: 'dst' },
+    { role: 'edge-internal', ports: [23456, 4443, 5062, 8057], side: 'dst' },
+    { role: 'front-end', ports: [23456], side: 'src' },
+  ];
+  const rules = permitRules(device);
+  for (const { role, ports, side } of guesses) {
+    if (roles.has(role)) continue;
+    let found = AddressSet.NONE;
+    const evidence: Origin[] = [];
+    for (const rule of rules) {
+      for (const h of rule.match.flows) {
+        const addr = h[side];
+        if (!tcpPortsOf(h, ports) || addr.isAnyOfItsFamilies()) continue;
+        // The Access Edge is what any Internet host may reach; 5061 from a known source is the internal side's.
+        if (role === 'access-edge' && !h.src.isAnyOfItsFamilies()) continue;
+        found = found.union(addr);
+        evidence.push(rule.origin);
+      }
+    }
+    if (found.isEmpty()) continue;
+    roles.set(role, found);
+    const reason = `${side === 'dst' ? 'destination' : 'source'} of the rules that permit TCP ${ports.join('/')}`;
+    inferences.push({ field: `roles.${role}`, value: found.toStrings().join(', '), reason, evidence });
+  }
+}
+
+/**
+ * Interfaces read from the rules that carry the documented flows: the interface where Internet partners'
+ * 5061/5269 arrive faces the Internet (or, on an Edge host, is its external NIC); the one where 23456 arrives
+ * faces the internal network (or is the Edge's internal NIC).
+ */
+function inferInterfaces(device: Device, deviceRole: DeviceRole, inferences: Inference[]): Map<string, Zone> {
+  const found = new Map<string, { zone: Zone; evidence: Origin[] }>();
+  const note = (name: string | undefined, zone: Zone, origin: Origin) => {
+    if (!name || name.endsWith('+')) return;
+    const known = found.get(name);
+    if (!known) found.set(name, { zone, evidence: [origin] });
+    else if (known.zone === zone) known.evidence.push(origin);
+  };
+  const host = deviceRole === 'edge-host';
+  for (const rule of permitRules(device)) {
+    const i = rule.match.inInterface?.negated ? undefined : rule.match.inInterface?.name;
+    const o = rule.match.outInterface?.negated ? undefined : rule.match.outInterface?.name;
+    for (const h of rule.match.flows) {
+      if (tcpPortsOf(h, [23456])) {
+        note(i, host ? 'edge-internal' : 'internal', rule.origin);
+        note(o, 'edge-internal', rule.origin);
+      } else if (tcpPortsOf(h, [5269, 5061, 443]) && h.src.isAnyOfItsFamilies()) {
+        note(i, host ? 'edge-external' : 'internet', rule.origin);
+        note(o, 'edge-external', rule.origin);
+      }
+    }
+  }
+  const out = new Map<string, Zone>();
+  for (const [name, { zone, evidence }] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+    out.set(name, zone);
+    inferences.push({ field: `interfaces.${name}`, value: zone, reason: 'interface of the rules that carry the documented flows from that side', evidence });
+  }
+  return out;
+}
+
+/** A feature counts as deployed when the configuration mentions its ports at all; said so in the report. */
+function inferFeatures(device: Device, given: Partial<Record<Feature, boolean>>, inferences: Inference[]): Record<Feature, boolean> {
+  const signals: Record<Feature, number[]> = { xmppFederation: [5269, 23456], sipFederation: [5061], remoteUsers: [443], publicIm: [] };
+  const rules = permitRules(device);
+  const out = {} as Record<Feature, boolean>;
+  for (const feature of FEATURES) {
+    if (given[feature] !== undefined) continue;
+    const ports = signals[feature];
+    const evidence = rules.filter((r) => r.match.flows.some((h) => tcpPortsOf(h, ports))).map((r) => r.origin);
+    out[feature] = evidence.length > 0;
+    inferences.push({
+      field: `features.${feature}`,
+      value: String(out[feature]),
+      reason:
+        feature === 'publicIm'
+          ? 'public IM connectivity (Windows Live Messenger) ended on 2013-03-15, so it is off unless the profile says otherwise'
+          : out[feature]
+            ? `the configuration permits TCP ${ports.join('/')}`
+            : `no rule permits TCP ${ports.join('/')}`,
+      evidence: evidence.slice(0, 5),
+    });
+  }
+  return out;
+}

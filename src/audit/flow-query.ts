@@ -1,0 +1,144 @@
+import { AddressSet, type Family } from '../model/address-set.js';
+import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type HeaderSpace } from '../model/header-space.js';
+import type { IntervalSet } from '../model/interval-set.js';
+import type { Device } from '../model/rule-graph.js';
+import type { Zone } from '../model/zone.js';
+import { evaluatePath, type Decider, type Outcome, type Uncertainty } from '../engine/evaluate.js';
+import { isOnDevice, pathsBetween, type Path, type Placement } from '../engine/topology.js';
+
+/** One end of a documented or probed flow: a role, the zone it lives in, and its addresses (absent = any host there). */
+export interface FlowEnd {
+  readonly role: string;
+  readonly zone: Zone;
+  readonly addresses?: AddressSet;
+}
+
+export interface FlowQuery {
+  readonly from: FlowEnd;
+  readonly to: FlowEnd;
+  readonly protocols: IntervalSet;
+  readonly dport: IntervalSet;
+  readonly sport?: IntervalSet;
+}
+
+export interface PathEvaluation {
+  readonly path: Path;
+  readonly family: Family;
+  readonly outcomes: Outcome[];
+}
+
+export interface FlowEvaluation {
+  readonly query: FlowQuery;
+  readonly paths: PathEvaluation[];
+  /** Why parts of the query were not evaluated (a family the export does not cover). */
+  readonly notEvaluated: string[];
+}
+
+/**
+ * Evaluates a role-to-role flow on a device: one header space per address family the export covers,
+ * sent along every path between the two zones.
+ */
+export function evaluateFlow(device: Device, placement: Placement, query: FlowQuery): FlowEvaluation {
+  const paths: PathEvaluation[] = [];
+  const notEvaluated: string[] = [];
+  for (const family of familiesOf(query)) {
+    if (!device.families.includes(family)) {
+      notEvaluated.push(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses of ${describeEnds(query)}: the export has no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules`);
+      continue;
+    }
+    const space = headerSpace({
+      family,
+      src: query.from.addresses?.only(family) ?? AddressSet.any(family),
+      dst: query.to.addresses?.only(family) ?? AddressSet.any(family),
+      proto: query.protocols,
+      dport: query.dport,
+      ...(query.sport ? { sport: query.sport } : {}),
+    });
+    const from = { zone: query.from.zone, local: isOnDevice(placement, query.from.zone) };
+    const to = { zone: query.to.zone, local: isOnDevice(placement, query.to.zone) };
+    for (const path of pathsBetween(device, placement, from, to, family)) {
+      paths.push({ path, family, outcomes: evaluatePath(device, path.filters, [space], { ...(path.in ? { in: path.in } : {}), ...(path.out ? { out: path.out } : {}) }) });
+    }
+  }
+  return { query, paths, notEvaluated };
+}
+
+/** The families to evaluate: those both ends have addresses in (an end without addresses fits any family). */
+function familiesOf(q: FlowQuery): Family[] {
+  const fams = (end: FlowEnd): Family[] => end.addresses?.families() ?? ['ipv4', 'ipv6'];
+  const to = fams(q.to);
+  return fams(q.from).filter((f) => to.includes(f));
+}
+
+function describeEnds(q: FlowQuery): string {
+  return `${q.from.role} → ${q.to.role}`;
+}
+
+/** A blocked or uncertain part of a flow, with the rule (or default) that decided it. */
+export interface DecidedPart {
+  readonly flows: HeaderSpace[];
+  readonly decidedBy?: Decider;
+  readonly uncertainty: readonly Uncertainty[];
+  readonly path: Path;
+}
+
+export type FlowStatus = 'satisfied' | 'partial' | 'missing' | 'uncertain' | 'not-on-path';
+
+export interface FlowVerdict {
+  readonly status: FlowStatus;
+  /** Permitted for certain, with the rules that let it through. */
+  readonly permitted: DecidedPart[];
+  /** Denied for certain, with the rule or default that blocks it. */
+  readonly denied: DecidedPart[];
+  /** Verdicts that depend on uncertain rules or on which interface the flow uses. */
+  readonly uncertain: DecidedPart[];
+  readonly notes: string[];
+}
+
+/**
+ * What a flow evaluation means for a flow that must be open. Paths of a placed device are all real (two
+ * Internet uplinks both carry partner traffic), so each must permit it; paths guessed for a device whose
+ * interfaces are unknown are alternatives, so disagreement between them is uncertainty, not a gap.
+ */
+export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
+  const permitted: DecidedPart[] = [];
+  const denied: DecidedPart[] = [];
+  const uncertain: DecidedPart[] = [];
+  const notes = [...evaluation.notEvaluated];
+  if (evaluation.paths.length === 0) return { status: 'not-on-path', permitted, denied, uncertain, notes };
+
+  const assumed = evaluation.paths.some((p) => p.path.assumed);
+  for (const pe of evaluation.paths) {
+    for (const o of pe.outcomes) {
+      const part: DecidedPart = { flows: o.flows, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}), uncertainty: o.uncertainty, path: pe.path };
+      if (o.uncertainty.length > 0) uncertain.push(part);
+      else if (o.decision === 'permit') permitted.push(part);
+      else denied.push(part);
+    }
+  }
+  if (assumed && denied.length > 0 && permitted.length > 0) {
+    // Permitted through one guessed interface and denied through another: which one is real decides.
+    notes.push('the verdict differs by interface, and the profile does not say which interface faces which zone');
+    const reason = 'which interface the flow uses (map interfaces to zones in the site profile)';
+    return { status: 'uncertain', permitted, denied: [], uncertain: [...uncertain, ...denied.map((d) => ({ ...d, uncertainty: [{ reason }] }))], notes };
+  }
+  const status: FlowStatus =
+    denied.length > 0 ? (permitted.length > 0 || uncertain.length > 0 ? 'partial' : 'missing') : uncertain.length > 0 ? 'uncertain' : 'satisfied';
+  return { status, permitted, denied, uncertain, notes };
+}
+
+/**
+ * True when the permitted parts reach every documented destination address and port from at least one
+ * source: the firewall narrowed only the sources (e.g. to known federation partners), not the service.
+ */
+export function onlySourcesNarrowed(query: FlowQuery, verdict: FlowVerdict): boolean {
+  if (verdict.permitted.length === 0) return false;
+  const widen = (h: HeaderSpace): HeaderSpace => ({ ...h, src: AddressSet.any(), sport: Ports.any() });
+  const wanted = verdict.denied.flatMap((d) => d.flows.map(widen));
+  const reached = verdict.permitted.flatMap((p) => p.flows.map(widen));
+  return subtractFlows(wanted, reached).length === 0 && intersectFlows(wanted, reached).length > 0;
+}
+
+export function tcpOrUdp(protocol: 'tcp' | 'udp'): IntervalSet {
+  return Protocols.only(protocol === 'tcp' ? 6 : 17);
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { Origin } from '../model/rule-graph.js';
+import type { Decider } from '../engine/evaluate.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export type RequirementStatus = 'satisfied' | 'partial' | 'missing' | 'uncertain' | 'not-applicable' | 'obsolete';
+
+/** A line of a configuration that a verdict rests on, and what it did. */
+export interface Evidence {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+  readonly effect: 'permits' | 'blocks' | 'uncertain' | 'context';
+}
+
+/** A flow in words a reviewer can check against the documentation row. */
+export interface FlowDescription {
+  readonly protocol: string;
+  readonly from: string;
+  readonly to: string;
+  readonly src: readonly string[];
+  readonly dst: readonly string[];
+  readonly dport: string;
+  readonly sport?: string;
+}
+
+export interface Finding {
+  /** Stable across runs and line moves: derived from check, requirement and flow, never from line numbers. */
+  readonly id: string;
+  readonly check: string;
+  readonly severity: Severity;
+  readonly requirement?: string;
+  readonly citation?: string;
+  readonly message: string;
+  readonly file: string;
+  readonly flow: FlowDescription;
+  readonly evidence: readonly Evidence[];
+}
+
+export function fingerprint(check: string, requirement: string | undefined, flow: FlowDescription): string {
+  const canonical = JSON.stringify([check, requirement ?? '', flow.protocol, flow.from, flow.to, flow.src, flow.dst, flow.dport, flow.sport ?? '']);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+export function originEvidence(origin: Origin, effect: Evidence['effect']): Evidence {
+  return { file: origin.file, line: origin.line, text: origin.text, effect };
+}
+
+/** The rule that decided, or the filter's default: where the policy is declared, else the filter's own header. */
+export function deciderEvidence(d: Decider, decision: 'permit' | 'deny', file: string): Evidence {
+  const effect = decision === 'permit' ? 'permits' : 'blocks';
+  if (d.rule) return originEvidence(d.rule.origin, effect);
+  if (d.filter.defaultOrigin) return originEvidence(d.filter.defaultOrigin, effect);
+  return {
+    file: d.filter.origin?.file ?? file,
+    line: d.filter.origin?.line ?? 1,
+    text: `(implicit ${decision} at the end of ${d.filter.name})`,
+    effect,
+  };
+}
+
+/** Evidence without repeats, in file order. */
+export function uniqueEvidence(items: Iterable<Evidence>): Evidence[] {
+  const seen = new Map<string, Evidence>();
+  for (const e of items) {
+    const key = `${e.file}:${e.line}:${e.effect}`;
+    if (!seen.has(key)) seen.set(key, e);
+  }
+  return [...seen.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../model/address-set.js';
+import { auditDevice, type InputAudit } from '../audit/audit.js';
+import { loadPacks } from '../policy/load-packs.js';
+import type { LoadedProfile, SiteProfile } from '../profile/site-profile.js';
+import { iptablesParser } from '../../parsers/iptables/index.js';
+
+const packs = loadPacks();
+
+const FIREWALL: SiteProfile = {
+  deviceRole: 'network-firewall',
+  roles: { 'access-edge': ['203.0.113.10', '203.0.113.11'], 'edge-internal': ['10.10.1.10'], 'front-end': ['10.20.0.0/24'] },
+  interfaces: { eth0: 'internet', eth1: 'edge-external', eth2: 'edge-internal', eth3: 'internal' },
+  features: { xmppFederation: true, sipFederation: true, publicIm: false, remoteUsers: true },
+};
+const HOST: SiteProfile = {
+  deviceRole: 'edge-host',
+  roles: { 'access-edge': ['203.0.113.10'], 'edge-internal': ['10.10.1.10'], 'front-end': ['10.20.0.0/24'] },
+  interfaces: { eth0: 'edge-external', eth1: 'edge-internal' },
+  features: FIREWALL.features!,
+};
+
+function loaded(profile: SiteProfile): LoadedProfile {
+  return { file: 'edge-audit.json', profile, roles: new Map(Object.entries(profile.roles ?? {}).map(([k, v]) => [k, AddressSet.parseAll(v)])) };
+}
+
+/** A FORWARD chain that opens every documented flow of both packs; tests add or remove lines from it. */
+const COMPLIANT_FORWARD = [
+  '-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+  '-A FORWARD -d 203.0.113.10/31 -i eth0 -o eth1 -p tcp -m multiport --dports 443,5061,5269 -j ACCEPT',
+  '-A FORWARD -s 203.0.113.10/31 -i eth1 -o eth0 -p tcp -m multiport --dports 5061,5269 -j ACCEPT',
+  '-A FORWARD -s 10.20.0.0/24 -d 10.10.1.10/32 -i eth3 -o eth2 -p tcp -m tcp --dport 23456 -j ACCEPT',
+];
+
+function forward(lines: string[], policy = 'DROP'): string {
+  return ['*filter', ':INPUT ACCEPT [0:0]', `:FORWARD ${policy} [0:0]`, ':OUTPUT ACCEPT [0:0]', ...lines, 'COMMIT', ''].join('\n');
+}
+function host(input: string[], output: string[]): string {
+  return ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT DROP [0:0]', ...input, ...output, 'COMMIT', ''].join('\n');
+}
+
+function audit(text: string, profile: SiteProfile = FIREWALL): InputAudit {
+  return auditDevice(iptablesParser.parse(text, 'fw.rules'), loaded(profile), packs);
+}
+const status = (a: InputAudit, id: string) => a.requirements.find((r) => r.requirement.id === id || r.requirement.alsoIn.includes(id))?.status;
+const findingsOf = (a: InputAudit, check: string) => a.findings.filter((f) => f.check === check);
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe('a compliant firewall', () => {
+  it('satisfies every applicable requirement and yields no finding', () => {
+    const a = audit(forward(COMPLIANT_FORWARD));
+    expect(a.findings).toEqual([]);
+    expect(status(a, 'lync2013-xmpp-federation/xmpp-s2s-in')).toBe('satisfied');
+    expect(status(a, 'lync2013-sip-federation-public-im/sip-federation-out')).toBe('satisfied');
+    expect(status(a, 'lync2013-xmpp-federation/xmpp-gateway-to-edge')).toBe('satisfied');
+    expect(status(a, 'lync2013-sip-federation-public-im/wlm-stun-in')).toBe('obsolete');
+  });
+  it('audits a row that two packs document once, under the first pack, and names the other', () => {
+    const a = audit(forward(COMPLIANT_FORWARD));
+    const xmpp = a.requirements.filter((r) => r.requirement.rule.id === 'xmpp-s2s-in');
+    expect(xmpp).toHaveLength(1);
+    expect(xmpp[0]!.requirement.id).toBe('lync2013-xmpp-federation/xmpp-s2s-in');
+    expect(xmpp[0]!.requirement.alsoIn).toEqual(['lync2013-sip-federation-public-im/xmpp-s2s-in']);
+  });
+});
+
+describe('missing-flow', () => {
+  it('reports a documented flow no rule permits, with the default policy as the blocking evidence', () => {
+    const text = forward(COMPLIANT_FORWARD.map((l) => l.replace('443,5061,5269', '443,5061')));
+    const a = audit(text);
+    const f = findingsOf(a, 'missing-flow');
+    expect(f.map((x) => x.requirement)).toEqual(['lync2013-xmpp-federation/xmpp-s2s-in']);
+    expect(f[0]!.severity).toBe('high');
+    expect(f[0]!.evidence).toEqual([{ file: 'fw.rules', line: 3, text: ':FORWARD DROP [0:0]', effect: 'blocks' }]);
+    expect(f[0]!.flow.dport).toBe('5269');
+  });
+  it('names the rule that shadows a permit', () => {
+    const text = forward([COMPLIANT_FORWARD[0]!, '-A FORWARD -i eth0 -p tcp -m tcp --dport 5061 -j REJECT --reject-with tcp-reset', ...COMPLIANT_FORWARD.slice(1)]);
+    const f = findingsOf(audit(text), 'missing-flow');
+    expect(f.map((x) => x.requirement)).toEqual(['lync2013-sip-federation-public-im/sip-federation-in']);
+    expect(f[0]!.evidence.map((e) => e.line)).toEqual([lineOf(text, 'REJECT')]);
+  });
+  it('does not report a flow whose feature the site has not enabled', () => {
+    const text = forward(COMPLIANT_FORWARD.map((l) => l.replace('443,5061,5269', '443,5061')));
+    const a = audit(text, { ...FIREWALL, features: { ...FIREWALL.features, xmppFederation: false } });
+    expect(findingsOf(a, 'missing-flow')).toEqual([]);
+    expect(status(a, 'lync2013-xmpp-federation/xmpp-s2s-in')).toBe('not-applicable');
+  });
+});
+
+describe('partial-flow', () => {
+  it('names the exact uncovered destination when one Edge pool member is forgotten', () => {
+    const text = forward([...COMPLIANT_FORWARD.slice(0, 1), '-A FORWARD -d 203.0.113.10/32 -i eth0 -o eth1 -p tcp -m tcp --dport 5061 -j ACCEPT', ...COMPLIANT_FORWARD.slice(1).map((l) => l.replace('443,5061,5269', '443,5269'))]);
+    const f = findingsOf(audit(text), 'partial-flow');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.severity).toBe('high');
+    expect(f[0]!.message).toContain('to 203.0.113.11');
+    expect(f[0]!.message).not.toContain('to 203.0.113.10 ');
+  });
+  it('is low severity when only the sources are narrowed to partners', () => {
+    const text = forward(COMPLIANT_FORWARD.map((l) => l.replace('-d 203.0.113.10/31 -i eth0', '-s 198.51.100.0/24 -d 203.0.113.10/31 -i eth0')));
+    const f = findingsOf(audit(text), 'partial-flow');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.every((x) => x.severity === 'low')).toBe(true);
+  });
+  it('names the uncovered ports of a range', () => {
+    const a = audit(forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -i eth0 -o eth1 -p udp -m udp --dport 3478 -j ACCEPT']), { ...FIREWALL, features: { ...FIREWALL.features, publicIm: true } });
+    // Obsolete rows are never partial or missing, whatever the features say.
+    expect(findingsOf(a, 'partial-flow')).toEqual([]);
+    expect(findingsOf(a, 'obsolete-flow').map((f) => f.requirement)).toEqual(['lync2013-sip-federation-public-im/wlm-stun-in']);
+  });
+});
+
+describe('any-rule', () => {
+  it('reports a rule that opens any service to an Edge', () => {
+    const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/32 -i eth0 -o eth1 -j ACCEPT']);
+    const f = findingsOf(audit(text), 'any-rule');
+    expect(f.map((x) => [x.severity, x.evidence[0]!.line])).toEqual([['high', lineOf(text, '-d 203.0.113.10/32 -i eth0 -o eth1 -j ACCEPT')]]);
+  });
+  it('does not report "any" source on the documented external inbound rows', () => {
+    expect(findingsOf(audit(forward(COMPLIANT_FORWARD)), 'any-rule')).toEqual([]);
+  });
+  it('reports a documented port opened to every destination behind the firewall', () => {
+    const text = forward([...COMPLIANT_FORWARD.slice(0, 1), '-A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 5061 -j ACCEPT', ...COMPLIANT_FORWARD.slice(1)]);
+    const f = findingsOf(audit(text), 'any-rule');
+    expect(f.map((x) => x.severity)).toEqual(['medium']);
+    expect(f[0]!.message).toContain('any destination');
+  });
+});
+
+describe('wrong-direction', () => {
+  it('reports TCP 443 permitted from the Access Edge out instead of in', () => {
+    const text = forward([...COMPLIANT_FORWARD.map((l) => l.replace('443,5061,5269', '5061,5269')), '-A FORWARD -s 203.0.113.10/31 -i eth1 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT']);
+    const a = audit(text);
+    const f = findingsOf(a, 'wrong-direction');
+    expect(f.map((x) => x.requirement)).toEqual(['lync2013-sip-federation-public-im/sip-client-in']);
+    expect(f[0]!.evidence[0]!.line).toBe(lineOf(text, '--dport 443 -j ACCEPT'));
+    expect(findingsOf(a, 'missing-flow').map((x) => x.requirement)).toEqual(['lync2013-sip-federation-public-im/sip-client-in']);
+  });
+  it('does not report a direction another documented row opens (5269 out is xmpp-s2s-out)', () => {
+    expect(findingsOf(audit(forward(COMPLIANT_FORWARD)), 'wrong-direction')).toEqual([]);
+  });
+  it('reports a bidirectional row permitted one way only', () => {
+    const text = forward(COMPLIANT_FORWARD.map((l) => l.replace('--dports 5061,5269', '--dports 5269')));
+    const f = findingsOf(audit(text), 'wrong-direction');
+    expect(f.map((x) => [x.requirement, x.severity])).toEqual([['lync2013-sip-federation-public-im/sip-federation-out', 'low']]);
+  });
+  it('reports 23456 from the Edge toward the Front End on an Edge host', () => {
+    const text = host(
+      ['-A INPUT -d 203.0.113.10/32 -i eth0 -p tcp -m multiport --dports 443,5061,5269 -j ACCEPT'],
+      ['-A OUTPUT -s 203.0.113.10/32 -o eth0 -p tcp -m multiport --dports 5061,5269 -j ACCEPT', '-A OUTPUT -s 10.10.1.10/32 -d 10.20.0.0/24 -o eth1 -p tcp -m tcp --dport 23456 -j ACCEPT'],
+    );
+    const a = audit(text, HOST);
+    expect(findingsOf(a, 'wrong-direction').map((x) => x.requirement)).toEqual(['lync2013-xmpp-federation/xmpp-gateway-to-edge']);
+  });
+});
+
+describe('exposed-internal-port', () => {
+  it('reports 23456 forwarded from the Internet as critical', () => {
+    const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 10.10.1.10/32 -i eth0 -o eth2 -p tcp -m tcp --dport 23456 -j ACCEPT']);
+    const f = findingsOf(audit(text), 'exposed-internal-port');
+    expect(f.map((x) => [x.severity, x.flow.to, x.flow.dport])).toEqual([['critical', 'edge-internal', '23456']]);
+    expect(f[0]!.evidence[0]!.line).toBe(lineOf(text, '-i eth0 -o eth2'));
+  });
+  it('reports 23456 accepted on an Edge host without an interface or address, since it is open on the external NIC too', () => {
+    const text = host(
+      ['-A INPUT -d 203.0.113.10/32 -i eth0 -p tcp -m multiport --dports 443,5061,5269 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 23456 -j ACCEPT'],
+      ['-A OUTPUT -s 203.0.113.10/32 -o eth0 -p tcp -m multiport --dports 5061,5269 -j ACCEPT'],
+    );
+    const f = findingsOf(audit(text, HOST), 'exposed-internal-port');
+    expect(f.map((x) => [x.severity, x.flow.to, x.flow.dport])).toEqual([['critical', 'access-edge', '23456']]);
+  });
+  it('stays quiet when 23456 is limited to the internal interface', () => {
+    const text = host(
+      ['-A INPUT -d 203.0.113.10/32 -i eth0 -p tcp -m multiport --dports 443,5061,5269 -j ACCEPT', '-A INPUT -i eth1 -p tcp -m tcp --dport 23456 -j ACCEPT'],
+      ['-A OUTPUT -s 203.0.113.10/32 -o eth0 -p tcp -m multiport --dports 5061,5269 -j ACCEPT'],
+    );
+    expect(findingsOf(audit(text, HOST), 'exposed-internal-port')).toEqual([]);
+  });
+});
+
+describe('uncertain verdicts', () => {
+  it('never calls a flow satisfied when an unmodelled match decides it', () => {
+    const text = forward(COMPLIANT_FORWARD.map((l) => l.replace('--dports 443,5061,5269 -j ACCEPT', '--dports 443,5061,5269 -m recent --rcheck --seconds 60 -j ACCEPT')));
+    const a = audit(text);
+    expect(status(a, 'lync2013-xmpp-federation/xmpp-s2s-in')).toBe('uncertain');
+    const f = findingsOf(a, 'uncertain-verdict');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f[0]!.evidence[0]!.effect).toBe('uncertain');
+    expect(findingsOf(a, 'missing-flow')).toEqual([]);
+  });
+});
+
+describe('finding ids', () => {
+  it('do not change when rules move to other lines', () => {
+    const rules = COMPLIANT_FORWARD.map((l) => l.replace('443,5061,5269', '443,5061'));
+    const base = forward(rules);
+    const moved = forward(['-A FORWARD -s 10.99.0.0/24 -d 10.99.1.0/24 -j ACCEPT', rules[0]!, rules[3]!, rules[2]!, rules[1]!]);
+    const ids = (t: string) => audit(t).findings.map((f) => f.id).sort();
+    expect(ids(base)).toHaveLength(2); // xmpp-s2s-in missing, and 5269 open one way only
+    expect(ids(moved)).toEqual(ids(base));
+  });
+});

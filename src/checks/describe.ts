@@ -1,0 +1,24 @@
+import { Ports } from '../model/header-space.js';
+import type { DecidedPart } from '../audit/flow-query.js';
+
+/** "blocked by line 26 (-A …)" / "blocked by the default policy of FORWARD (line 4)" — for messages. */
+export function describeBlockers(parts: readonly DecidedPart[]): string {
+  const names = new Set<string>();
+  for (const p of parts) {
+    const d = p.decidedBy;
+    if (!d) names.add('no filter on the path');
+    else if (d.rule) names.add(`line ${d.rule.origin.line} (${d.filter.name})`);
+    else names.add(`the default ${d.filter.defaultOrigin ? `policy of ${d.filter.name} (line ${d.filter.defaultOrigin.line})` : `deny at the end of ${d.filter.name}`}`);
+  }
+  return `blocked by ${[...names].join(', ')}`;
+}
+
+/** The uncovered parts of a flow, each as destination ports, addresses and what blocks it. */
+export function describeUncovered(parts: readonly DecidedPart[]): string[] {
+  return parts.flatMap((p) =>
+    p.flows.map((h) => {
+      const src = h.src.isAnyOfItsFamilies() ? 'any' : h.src.toString();
+      return `port ${Ports.format(h.dport)} from ${src} to ${h.dst.toString()} (${describeBlockers([p])})`;
+    }),
+  );
+}

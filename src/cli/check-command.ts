@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import type { InputAudit } from '../audit/audit.js';
+import { auditDevice } from '../audit/audit.js';
+import { SEVERITIES, severityRank, type Severity } from '../audit/result.js';
+import { loadPacks } from '../policy/load-packs.js';
+import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-profile.js';
+import { buildReport, type Report } from '../report/report.js';
+import { formatJson } from '../reporters/json.js';
+import { formatTable } from '../reporters/table.js';
+import { readDevice } from './input.js';
+import { UsageError } from './usage-error.js';
+import { writeWhole } from './write-output.js';
+
+export interface CheckOptions {
+  readonly profile?: string;
+  readonly pack?: readonly string[];
+  readonly format?: string;
+  readonly output?: string;
+  readonly failOn: string;
+}
+
+const FORMATS: Record<string, (r: Report) => string> = { table: formatTable, json: formatJson };
+export const FAIL_ON = ['none', ...SEVERITIES] as const;
+
+/** Runs the audit and returns the exit code: 0 nothing at or above --fail-on, 1 such findings. */
+export function runCheck(files: readonly string[], opts: CheckOptions, version: string, stdoutIsTty: boolean): { output: string; exitCode: number } {
+  const formatName = opts.format ?? (stdoutIsTty ? 'table' : 'json');
+  const format = FORMATS[formatName];
+  if (!format) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')} (got "${formatName}")`);
+  if (!(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${opts.failOn}")`);
+
+  const packs = loadPacks();
+  const given = opts.profile ? loadProfile(opts.profile) : undefined;
+  const audits: InputAudit[] = files.map((file) => {
+    const device = readDevice(file);
+    const found = given ? undefined : findProfile(file, process.cwd());
+    const profile: LoadedProfile | undefined = given ?? (found ? loadProfile(found) : undefined);
+    return auditDevice(device, profile, packs, opts.pack);
+  });
+  const report = buildReport(audits, version);
+  const output = format(report);
+  if (opts.output) writeWhole(resolve(opts.output), output);
+  return { output: opts.output ? '' : output, exitCode: failed(report, opts.failOn) ? 1 : 0 };
+}
+
+function failed(report: Report, failOn: string): boolean {
+  if (failOn === 'none') return false;
+  const threshold = severityRank(failOn as Severity);
+  return report.findings.some((f) => severityRank(f.severity) >= threshold);
+}

@@ -1,0 +1,118 @@
+import { AddressError, AddressSet } from '../model/address-set.js';
+import { headerSpace, Ports, protocolNumber, Protocols, PORTED_PROTOCOLS } from '../model/header-space.js';
+import type { Device, Filter, Hook } from '../model/rule-graph.js';
+import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
+import { filtersOn } from '../engine/topology.js';
+import { readDevice } from './input.js';
+import { UsageError } from './usage-error.js';
+
+export interface TraceOptions {
+  readonly src: string;
+  readonly dst: string;
+  readonly proto: string;
+  readonly sport?: string;
+  readonly dport?: string;
+  readonly in?: string;
+  readonly out?: string;
+  readonly chain?: string;
+  readonly json?: boolean;
+}
+
+interface RuleRef {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+/** The trace contract: the decision for one packet of a new connection, and what made it. */
+export interface TraceResult {
+  readonly decision: 'permit' | 'deny';
+  readonly rule: RuleRef | null;
+  readonly default: boolean;
+  /** The filter that decided. */
+  readonly filter: string | null;
+  /** Every filter the packet met, in order, with the rule (or default) that decided there. */
+  readonly path: readonly { readonly filter: string; readonly decision: 'permit' | 'deny'; readonly rule: RuleRef | null; readonly default: boolean }[];
+  /** Rules whose match edge-audit cannot evaluate exactly and that could change this decision. */
+  readonly uncertain: readonly { readonly reason: string; readonly rule: RuleRef | null }[];
+}
+
+export function runTrace(file: string, opts: TraceOptions): { output: string; result: TraceResult } {
+  const device = readDevice(file);
+  const packet = packetSpace(opts);
+  const family = packet.dst.families()[0]!;
+  const path = pathFor(device, opts, family);
+  const outcomes = evaluatePath(device, path, [packet], { ...(opts.in ? { in: opts.in } : {}), ...(opts.out ? { out: opts.out } : {}) });
+  // A single packet is never split, so exactly one outcome comes back.
+  const result = describe(outcomes[0]!, path);
+  return { result, output: opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(result) };
+}
+
+function packetSpace(opts: TraceOptions) {
+  const address = (flag: string, text: string) => {
+    try {
+      const a = AddressSet.parse(text);
+      if (a.v4.size() + a.v6.size() !== 1n) throw new AddressError('not one address');
+      return a;
+    } catch {
+      throw new UsageError(`${flag} must be one IPv4 or IPv6 address (got "${text}")`);
+    }
+  };
+  const src = address('--src', opts.src);
+  const dst = address('--dst', opts.dst);
+  if (src.families()[0] !== dst.families()[0]) throw new UsageError('--src and --dst must be of the same address family');
+  const proto = protocolNumber(opts.proto);
+  if (proto === undefined) throw new UsageError(`--proto must be tcp, udp, icmp or a protocol number 0-255 (got "${opts.proto}")`);
+  const ported = (PORTED_PROTOCOLS as readonly number[]).includes(proto);
+  const port = (flag: string, text: string | undefined) => {
+    if (text === undefined) return Ports.any();
+    if (!ported) throw new UsageError(`${flag} applies only to tcp, udp, sctp and udplite`);
+    if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`${flag} must be a port number 0-65535 (got "${text}")`);
+    return Ports.range(Number(text));
+  };
+  if (ported && opts.dport === undefined) throw new UsageError(`--dport is required for ${opts.proto}`);
+  const sport = ported ? (opts.sport === undefined ? Ports.range(49152) : port('--sport', opts.sport)) : Ports.any();
+  return headerSpace({ src, dst, proto: Protocols.only(proto), sport, dport: port('--dport', opts.dport) });
+}
+
+/** --chain evaluates that filter alone; otherwise the interfaces say whether the packet is to, through or from the device. */
+function pathFor(device: Device, opts: TraceOptions, family: 'ipv4' | 'ipv6'): Filter[] {
+  if (opts.chain) {
+    const named = [...device.filters.values()].filter((f) => f.name === opts.chain && f.attachment && (!f.family || f.family === family));
+    if (named.length === 0) {
+      const names = [...new Set([...device.filters.values()].filter((f) => f.attachment).map((f) => f.name))].join(', ');
+      throw new UsageError(`--chain ${opts.chain}: no such ${family === 'ipv4' ? 'IPv4' : 'IPv6'} chain (known: ${names})`);
+    }
+    return named.sort((a, b) => a.attachment!.stage - b.attachment!.stage);
+  }
+  const hook: Hook | undefined = opts.in && opts.out ? 'forward' : opts.in ? 'input' : opts.out ? 'output' : undefined;
+  if (!hook) throw new UsageError('give --in and/or --out (through the device: both; to it: --in; from it: --out), or --chain');
+  return filtersOn(device, hook, family, opts.in, opts.out);
+}
+
+function ref(d: Decider | undefined): RuleRef | null {
+  const o = d?.rule?.origin ?? d?.filter.defaultOrigin;
+  return o ? { file: o.file, line: o.line, text: o.text } : null;
+}
+
+function describe(o: Outcome, path: readonly Filter[]): TraceResult {
+  const step = (d: Decider, decision: 'permit' | 'deny') => ({ filter: d.filter.name, decision, rule: ref(d), default: !d.rule });
+  const steps = o.permittedBy.map((d) => step(d, 'permit'));
+  if (o.decision === 'deny' && o.decidedBy) steps.push(step(o.decidedBy, 'deny'));
+  return {
+    decision: o.decision,
+    rule: o.decidedBy?.rule ? ref(o.decidedBy) : null,
+    default: o.decidedBy ? !o.decidedBy.rule : path.length === 0,
+    filter: o.decidedBy?.filter.name ?? null,
+    path: steps,
+    uncertain: o.uncertainty.map((u) => ({ reason: u.reason, rule: u.rule ? { file: u.rule.origin.file, line: u.rule.origin.line, text: u.rule.origin.text } : null })),
+  };
+}
+
+function formatText(r: TraceResult): string {
+  const lines = r.path.map((s) => `  ${s.filter}: ${s.decision} by ${s.default ? 'default policy' : 'rule'}${s.rule ? ` (${s.rule.file}:${s.rule.line}: ${s.rule.text})` : ''}`);
+  if (r.path.length === 0) lines.push('  no filter on this path: the packet is not filtered');
+  const head = `${r.decision.toUpperCase()}${r.uncertain.length ? ' (uncertain)' : ''}`;
+  const unsure = r.uncertain.map((u) => `  may change if: ${u.reason}`);
+  return `${[head, ...lines, ...unsure].join('\n')}\n`;
+}

@@ -1,0 +1,167 @@
+import type { AuditContext, Inference } from '../audit/context.js';
+import type { InputAudit } from '../audit/audit.js';
+import { describeQuery, type EvaluatedRequirement } from '../audit/requirements.js';
+import {
+  deciderEvidence,
+  SEVERITIES,
+  severityRank,
+  uniqueEvidence,
+  type Evidence,
+  type Finding,
+  type FlowDescription,
+  type RequirementStatus,
+  type Severity,
+} from '../audit/result.js';
+import { countRules } from '../model/rule-graph.js';
+import { CHECKS } from '../checks/index.js';
+import { describeUncovered } from '../checks/describe.js';
+
+/**
+ * The JSON report: a published contract (schemas/report.schema.json). Every reporter is a pure function of it.
+ * Nothing in it depends on time or on the machine, so the same inputs give byte-identical reports.
+ */
+export interface Report {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'edge-audit'; readonly version: string };
+  readonly inputs: readonly ReportInput[];
+  readonly profile: ReportProfile;
+  readonly requirements: readonly ReportRequirement[];
+  readonly findings: readonly Finding[];
+  readonly summary: ReportSummary;
+}
+
+export interface ReportInput {
+  readonly file: string;
+  readonly vendor: string;
+  readonly device: string;
+  readonly rules: number;
+  readonly families: readonly string[];
+  readonly diagnostics: readonly { readonly line: number; readonly level: 'warning' | 'info'; readonly message: string }[];
+  /** What the audit of this input assumed: from the profile, or inferred (see profile.inferences). */
+  readonly context: {
+    readonly profileFile: string | null;
+    readonly deviceRole: string;
+    readonly roles: Readonly<Record<string, readonly string[]>>;
+    readonly interfaces: Readonly<Record<string, string>>;
+    readonly packs: readonly string[];
+    readonly features: Readonly<Record<string, boolean>>;
+    readonly inferences: readonly Inference[];
+  };
+}
+
+export interface ReportProfile {
+  /** The site profile files used (one per input at most). */
+  readonly files: readonly string[];
+  /** True when anything was inferred from a configuration rather than given by a profile. */
+  readonly inferred: boolean;
+}
+
+export interface ReportRequirement {
+  readonly id: string;
+  readonly file: string;
+  readonly alsoIn: readonly string[];
+  readonly title: string;
+  readonly status: RequirementStatus;
+  readonly reason: string;
+  readonly requirement: 'required' | 'conditional';
+  readonly direction: 'inbound' | 'outbound' | 'internal';
+  readonly flow: FlowDescription | null;
+  readonly citation: string;
+  readonly source: { readonly technetId: string; readonly table: string; readonly row: number };
+  /** The rules that decide the verdict: those that permit it, and those that block any part of it. */
+  readonly evidence: readonly Evidence[];
+  /** The parts not permitted, each with what blocks it. */
+  readonly uncovered: readonly string[];
+}
+
+export interface ReportSummary {
+  readonly inputs: number;
+  readonly requirements: Readonly<Record<RequirementStatus, number>>;
+  readonly findings: Readonly<Record<Severity, number>> & { readonly total: number };
+  readonly highestSeverity: Severity | null;
+}
+
+const STATUSES: readonly RequirementStatus[] = ['satisfied', 'partial', 'missing', 'uncertain', 'not-applicable', 'obsolete'];
+
+export function buildReport(audits: readonly InputAudit[], version: string): Report {
+  const requirements = audits.flatMap((a) => a.requirements.map((r) => reportRequirement(a.ctx, r)));
+  const findings = audits.flatMap((a) => a.findings).sort(compareFindings);
+  const count = <K extends string>(keys: readonly K[], of: (k: K) => number) => Object.fromEntries(keys.map((k) => [k, of(k)])) as Record<K, number>;
+  const highest = SEVERITIES.find((s) => findings.some((f) => f.severity === s)) ?? null;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'edge-audit', version },
+    inputs: audits.map((a) => reportInput(a.ctx)),
+    profile: {
+      files: [...new Set(audits.flatMap((a) => (a.ctx.profileFile ? [a.ctx.profileFile] : [])))],
+      inferred: audits.some((a) => a.ctx.inferences.length > 0),
+    },
+    requirements,
+    findings,
+    summary: {
+      inputs: audits.length,
+      requirements: count(STATUSES, (s) => requirements.filter((r) => r.status === s).length),
+      findings: { ...count(SEVERITIES, (s) => findings.filter((f) => f.severity === s).length), total: findings.length },
+      highestSeverity: highest,
+    },
+  };
+}
+
+function reportInput(ctx: AuditContext): ReportInput {
+  const d = ctx.device;
+  return {
+    file: d.file,
+    vendor: d.vendor,
+    device: d.name,
+    rules: countRules(d),
+    families: d.families,
+    diagnostics: d.diagnostics.map((x) => ({ line: x.line, level: x.level, message: x.message })),
+    context: {
+      profileFile: ctx.profileFile ?? null,
+      deviceRole: ctx.placement.deviceRole,
+      roles: Object.fromEntries([...ctx.roles].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v.toStrings()])),
+      interfaces: Object.fromEntries([...ctx.placement.interfaces].sort(([a], [b]) => a.localeCompare(b))),
+      packs: ctx.packs.map((p) => p.id),
+      features: { ...ctx.features },
+      inferences: ctx.inferences,
+    },
+  };
+}
+
+function reportRequirement(ctx: AuditContext, r: EvaluatedRequirement): ReportRequirement {
+  const { rule } = r.requirement;
+  const v = r.verdict;
+  const file = ctx.device.file;
+  return {
+    id: r.requirement.id,
+    file,
+    alsoIn: r.requirement.alsoIn,
+    title: rule.title,
+    status: r.status,
+    reason: r.reason,
+    requirement: rule.requirement,
+    direction: rule.direction,
+    flow: r.query ? describeQuery(r.query) : null,
+    citation: rule.source.citation,
+    source: { technetId: rule.source.technetId, table: rule.source.table, row: rule.source.row },
+    evidence: v
+      ? uniqueEvidence([
+          ...v.permitted.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'permit', file)] : [])),
+          ...v.denied.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'deny', file)] : [])),
+        ])
+      : [],
+    uncovered: v && r.status !== 'satisfied' ? describeUncovered(v.denied) : [],
+  };
+}
+
+const CHECK_ORDER = new Map(CHECKS.map((c, i) => [c.id, i]));
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.file.localeCompare(b.file) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (CHECK_ORDER.get(a.check) ?? 99) - (CHECK_ORDER.get(b.check) ?? 99) ||
+    (a.requirement ?? '').localeCompare(b.requirement ?? '') ||
+    a.id.localeCompare(b.id)
+  );
+}
