@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Origin } from '../model/rule-graph.js';
 import type { Decider } from '../engine/evaluate.js';
+import type { DecidedPart } from './flow-query.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -52,17 +53,32 @@ export function originEvidence(origin: Origin, effect: Evidence['effect']): Evid
   return { file: origin.file, line: origin.line, text: origin.text, effect };
 }
 
-/** The rule that decided, or the filter's default: where the policy is declared, else the filter's own header. */
-export function deciderEvidence(d: Decider, decision: 'permit' | 'deny', file: string): Evidence {
+/**
+ * The rule that decided, or the filter's default (where the policy is declared, else the filter's own header),
+ * preceded by the jumps that led there, so a reviewer sees why the deciding chain was reached at all.
+ */
+export function deciderEvidence(d: Decider, decision: 'permit' | 'deny', file: string): Evidence[] {
   const effect = decision === 'permit' ? 'permits' : 'blocks';
-  if (d.rule) return originEvidence(d.rule.origin, effect);
-  if (d.filter.defaultOrigin) return originEvidence(d.filter.defaultOrigin, effect);
-  return {
+  const jumps = d.via.map((j) => originEvidence(j.rule.origin, 'context'));
+  if (d.rule) return [...jumps, originEvidence(d.rule.origin, effect)];
+  if (d.filter.defaultOrigin) return [...jumps, originEvidence(d.filter.defaultOrigin, effect)];
+  const implicit: Evidence = {
     file: d.filter.origin?.file ?? file,
     line: d.filter.origin?.line ?? 1,
     text: `(implicit ${decision} at the end of ${d.filter.name})`,
     effect,
   };
+  return [...jumps, implicit];
+}
+
+/** Who permits (or blocks) each part of a verdict. */
+export function partsEvidence(parts: readonly DecidedPart[], decision: 'permit' | 'deny', file: string): Evidence[] {
+  return parts.flatMap((p) => (p.decidedBy ? deciderEvidence(p.decidedBy, decision, file) : []));
+}
+
+/** The uncertain rules that the verdict on these parts depends on. */
+export function uncertaintyEvidence(parts: readonly DecidedPart[]): Evidence[] {
+  return parts.flatMap((p) => p.uncertainty.flatMap((u) => (u.rule ? [originEvidence(u.rule.origin, 'uncertain')] : [])));
 }
 
 /** Evidence without repeats, in file order. */

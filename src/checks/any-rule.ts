@@ -4,7 +4,7 @@ import type { Zone } from '../model/zone.js';
 import type { Decider } from '../engine/evaluate.js';
 import { roleEnd, type AuditContext } from '../audit/context.js';
 import { evaluateFlow, type FlowEnd, type FlowQuery } from '../audit/flow-query.js';
-import { deciderEvidence, originEvidence, type Finding, type Severity } from '../audit/result.js';
+import { deciderEvidence, type Finding, type Severity } from '../audit/result.js';
 import { finding, type Check } from './check.js';
 
 type Breadth = 'any service' | 'any destination' | 'any source';
@@ -95,6 +95,6 @@ function anyFinding(check: Check, ctx: AuditContext, d: Decider, breadth: Breadt
     file: ctx.device.file,
     flow: { ...flow, protocol: `${flow.protocol} [${breadth}]` },
     message: `${what} permits ${breadth} from ${from.role} to ${to.role}${to.addresses ? ` (${to.addresses.toString()})` : ''}: ${Protocols.format(reached.proto)} port ${Ports.format(reached.dport)}, where the documentation lists only specific ${breadth === 'any service' ? 'protocols and ports' : breadth === 'any destination' ? 'Edge addresses' : 'internal servers'}.`,
-    evidence: [rule ? originEvidence(rule.origin, 'permits') : deciderEvidence(d, 'permit', ctx.device.file)],
+    evidence: deciderEvidence(d, 'permit', ctx.device.file),
   });
 }

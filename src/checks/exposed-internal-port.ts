@@ -2,7 +2,7 @@ import { Ports, Protocols } from '../model/header-space.js';
 import { roleEnd } from '../audit/context.js';
 import { evaluateFlow, verdictOf, type FlowEnd } from '../audit/flow-query.js';
 import { describeQuery, portSet } from '../audit/requirements.js';
-import { deciderEvidence, originEvidence, uniqueEvidence, type Finding } from '../audit/result.js';
+import { partsEvidence, uncertaintyEvidence, uniqueEvidence, type Finding } from '../audit/result.js';
 import { finding, type Check } from './check.js';
 
 /**
@@ -52,8 +52,8 @@ export const exposedInternalPort: Check = {
             flow,
             message: `TCP ${flow.dport} (${service}, internal side only) is ${certain ? '' : 'possibly '}reachable from the Internet to ${to.role} (${flow.dst.join(', ')}).`,
             evidence: uniqueEvidence([
-              ...verdict.permitted.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'permit', ctx.device.file)] : [])),
-              ...verdict.uncertain.flatMap((p) => p.uncertainty.flatMap((u) => (u.rule ? [originEvidence(u.rule.origin, 'uncertain')] : []))),
+              ...partsEvidence(verdict.permitted, 'permit', ctx.device.file),
+              ...uncertaintyEvidence(verdict.uncertain),
             ]),
           }),
         );

@@ -1,5 +1,5 @@
 import { describeQuery } from '../audit/requirements.js';
-import { deciderEvidence, uniqueEvidence } from '../audit/result.js';
+import { partsEvidence, uniqueEvidence } from '../audit/result.js';
 import { citationOf, finding, type Check } from './check.js';
 import { describeBlockers } from './describe.js';
 
@@ -23,7 +23,7 @@ export const missingFlow: Check = {
           file: ctx.device.file,
           flow,
           message: `${rule.title}: ${rule.protocol.toUpperCase()} ${flow.dport} ${rule.from} → ${rule.to} is not permitted; ${describeBlockers(r.verdict!.denied)}.`,
-          evidence: uniqueEvidence(r.verdict!.denied.flatMap((d) => (d.decidedBy ? [deciderEvidence(d.decidedBy, 'deny', ctx.device.file)] : []))),
+          evidence: uniqueEvidence(partsEvidence(r.verdict!.denied, 'deny', ctx.device.file)),
         });
       });
   },

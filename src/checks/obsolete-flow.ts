@@ -1,5 +1,5 @@
 import { describeQuery } from '../audit/requirements.js';
-import { deciderEvidence, uniqueEvidence } from '../audit/result.js';
+import { partsEvidence, uniqueEvidence } from '../audit/result.js';
 import { citationOf, finding, type Check } from './check.js';
 
 export const obsoleteFlow: Check = {
@@ -24,7 +24,7 @@ export const obsoleteFlow: Check = {
           file: ctx.device.file,
           flow,
           message: `${rule.title}: ${rule.protocol.toUpperCase()} ${flow.dport} ${rule.from} → ${rule.to} is still permitted, though the flow is obsolete since ${rule.obsoleteSince}.`,
-          evidence: uniqueEvidence(open.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'permit', ctx.device.file)] : []))),
+          evidence: uniqueEvidence(partsEvidence(open, 'permit', ctx.device.file)),
         });
       });
   },

@@ -1,6 +1,6 @@
 import { onlySourcesNarrowed } from '../audit/flow-query.js';
 import { describeQuery } from '../audit/requirements.js';
-import { deciderEvidence, uniqueEvidence } from '../audit/result.js';
+import { partsEvidence, uniqueEvidence } from '../audit/result.js';
 import { citationOf, finding, type Check } from './check.js';
 import { describeUncovered } from './describe.js';
 
@@ -28,8 +28,8 @@ export const partialFlow: Check = {
           flow,
           message: `${rule.title}: ${rule.protocol.toUpperCase()} ${flow.dport} ${rule.from} → ${rule.to} is only partly permitted${sourcesOnly ? ' (only from some sources; the documentation says Any)' : ''}. Not covered: ${describeUncovered(v.denied).join('; ')}.`,
           evidence: uniqueEvidence([
-            ...v.denied.flatMap((d) => (d.decidedBy ? [deciderEvidence(d.decidedBy, 'deny', ctx.device.file)] : [])),
-            ...v.permitted.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'permit', ctx.device.file)] : [])),
+            ...partsEvidence(v.denied, 'deny', ctx.device.file),
+            ...partsEvidence(v.permitted, 'permit', ctx.device.file),
           ]),
         });
       });

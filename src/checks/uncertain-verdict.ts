@@ -1,5 +1,5 @@
 import { describeQuery } from '../audit/requirements.js';
-import { originEvidence, uniqueEvidence } from '../audit/result.js';
+import { uncertaintyEvidence, uniqueEvidence } from '../audit/result.js';
 import { citationOf, finding, type Check } from './check.js';
 
 export const uncertainVerdict: Check = {
@@ -25,7 +25,7 @@ export const uncertainVerdict: Check = {
           file: ctx.device.file,
           flow,
           message: `${rule.title}: cannot tell whether ${rule.protocol.toUpperCase()} ${flow.dport} ${rule.from} → ${rule.to} is permitted: it depends on ${[...reasons].join('; ')}.`,
-          evidence: uniqueEvidence((r.verdict?.uncertain ?? []).flatMap((u) => u.uncertainty.flatMap((x) => (x.rule ? [originEvidence(x.rule.origin, 'uncertain')] : [])))),
+          evidence: uniqueEvidence(uncertaintyEvidence(r.verdict?.uncertain ?? [])),
         });
       });
   },

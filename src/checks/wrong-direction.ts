@@ -1,7 +1,7 @@
 import { roleEnd } from '../audit/context.js';
 import { evaluateFlow, verdictOf } from '../audit/flow-query.js';
 import { describeQuery, portSet, queryOf, type EvaluatedRequirement } from '../audit/requirements.js';
-import { deciderEvidence, uniqueEvidence, type Finding } from '../audit/result.js';
+import { partsEvidence, uniqueEvidence, type Finding } from '../audit/result.js';
 import type { PackRule } from '../policy/pack.js';
 import { citationOf, finding, type Check, type CheckInput } from './check.js';
 
@@ -43,7 +43,7 @@ function reversedFlows(check: Check, { ctx, requirements }: CheckInput): Finding
         file: ctx.device.file,
         flow,
         message: `${rule.protocol.toUpperCase()} ${flow.dport} is permitted ${rule.to} → ${rule.from}, but the documentation opens it only ${rule.from} → ${rule.to} (${rule.title}).`,
-        evidence: uniqueEvidence(verdict.permitted.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'permit', ctx.device.file)] : []))),
+        evidence: uniqueEvidence(partsEvidence(verdict.permitted, 'permit', ctx.device.file)),
       }),
     );
   }
@@ -67,7 +67,7 @@ function oneWayPairs(check: Check, { ctx, requirements }: CheckInput): Finding[]
         file: ctx.device.file,
         flow: { ...flow, from: `${flow.from}<->${flow.to}`, to: 'one-way' },
         message: `${r.requirement.rule.protocol.toUpperCase()} ${flow.dport} is documented in both directions, but only ${other.requirement.rule.from} → ${other.requirement.rule.to} is permitted; ${r.requirement.rule.from} → ${r.requirement.rule.to} is not.`,
-        evidence: uniqueEvidence((other.verdict?.permitted ?? []).flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'permit', ctx.device.file)] : []))),
+        evidence: uniqueEvidence(partsEvidence(other.verdict?.permitted ?? [], 'permit', ctx.device.file)),
       });
     });
 }

@@ -32,7 +32,7 @@ export interface TraceResult {
   /** The filter that decided. */
   readonly filter: string | null;
   /** Every filter the packet met, in order, with the rule (or default) that decided there. */
-  readonly path: readonly { readonly filter: string; readonly decision: 'permit' | 'deny'; readonly rule: RuleRef | null; readonly default: boolean }[];
+  readonly path: readonly { readonly filter: string; readonly decision: 'permit' | 'deny' | 'jump'; readonly rule: RuleRef | null; readonly default: boolean }[];
   /** Rules whose match edge-audit cannot evaluate exactly and that could change this decision. */
   readonly uncertain: readonly { readonly reason: string; readonly rule: RuleRef | null }[];
 }
@@ -96,21 +96,25 @@ function ref(d: Decider | undefined): RuleRef | null {
 }
 
 function describe(o: Outcome, path: readonly Filter[]): TraceResult {
-  const step = (d: Decider, decision: 'permit' | 'deny') => ({ filter: d.filter.name, decision, rule: ref(d), default: !d.rule });
-  const steps = o.permittedBy.map((d) => step(d, 'permit'));
-  if (o.decision === 'deny' && o.decidedBy) steps.push(step(o.decidedBy, 'deny'));
+  // Each filter's decision, preceded by the jumps (iptables -j/-g to a user chain) that led to the deciding rule.
+  const steps = (d: Decider, decision: 'permit' | 'deny') => [
+    ...d.via.map((j) => ({ filter: j.filter.name, decision: 'jump' as const, rule: ref({ ...j, via: [] }), default: false })),
+    { filter: d.filter.name, decision, rule: ref(d), default: !d.rule },
+  ];
+  const path_ = o.permittedBy.flatMap((d) => steps(d, 'permit'));
+  if (o.decision === 'deny' && o.decidedBy) path_.push(...steps(o.decidedBy, 'deny'));
   return {
     decision: o.decision,
     rule: o.decidedBy?.rule ? ref(o.decidedBy) : null,
     default: o.decidedBy ? !o.decidedBy.rule : path.length === 0,
     filter: o.decidedBy?.filter.name ?? null,
-    path: steps,
+    path: path_,
     uncertain: o.uncertainty.map((u) => ({ reason: u.reason, rule: u.rule ? { file: u.rule.origin.file, line: u.rule.origin.line, text: u.rule.origin.text } : null })),
   };
 }
 
 function formatText(r: TraceResult): string {
-  const lines = r.path.map((s) => `  ${s.filter}: ${s.decision} by ${s.default ? 'default policy' : 'rule'}${s.rule ? ` (${s.rule.file}:${s.rule.line}: ${s.rule.text})` : ''}`);
+  const lines = r.path.map((s) => `  ${s.filter}: ${s.decision}${s.decision === 'jump' ? '' : ` by ${s.default ? 'default policy' : 'rule'}`}${s.rule ? ` (${s.rule.file}:${s.rule.line}: ${s.rule.text})` : ''}`);
   if (r.path.length === 0) lines.push('  no filter on this path: the packet is not filtered');
   const head = `${r.decision.toUpperCase()}${r.uncertain.length ? ' (uncertain)' : ''}`;
   const unsure = r.uncertain.map((u) => `  may change if: ${u.reason}`);

@@ -11,6 +11,13 @@ import { candidateRules } from './rule-index.js';
 export interface Decider {
   readonly filter: Filter;
   readonly rule?: Rule;
+  /** The call/goto rules, outermost first, through which the flow reached `filter` (iptables user chains). */
+  readonly via: readonly Jump[];
+}
+
+export interface Jump {
+  readonly filter: Filter;
+  readonly rule: Rule;
 }
 
 /** Why a verdict might be different: an uncertain rule, or an input the parser or profile left open. */
@@ -70,11 +77,11 @@ export function evaluatePath(device: Device, path: readonly Filter[], flows: Flo
     const next: typeof passing = [];
     for (const group of passing) {
       const stageOverlays: Overlay[] = [];
-      const result = evaluateFilter(device, filter, group.flows, ctx, stageOverlays, 0);
+      const result = evaluateFilter(device, filter, group.flows, ctx, stageOverlays, []);
       for (const o of stageOverlays) overlays.push({ ...o, stage });
       // An attached filter always ends in permit or deny; flows "returned" from it have no caller to go back to.
       const decided = [...result.decided];
-      if (result.returned.length > 0) decided.push({ flows: result.returned, decision: 'permit', decider: { filter } });
+      if (result.returned.length > 0) decided.push({ flows: result.returned, decision: 'permit', decider: { filter, via: [] } });
       for (const d of decided) {
         if (d.decision === 'deny') {
           outcomes.push({ flows: d.flows, decision: 'deny', decidedBy: d.decider, stage, permittedBy: group.permittedBy, uncertainty: [] });
@@ -112,9 +119,9 @@ function evaluateFilter(
   flows: HeaderSpace[],
   ctx: PathContext,
   overlays: Overlay[],
-  depth: number,
+  via: readonly Jump[],
 ): { decided: Decided[]; returned: HeaderSpace[] } {
-  if (depth > MAX_CALL_DEPTH) throw new Error(`${device.file}: filter calls nest deeper than ${MAX_CALL_DEPTH} (a loop through ${filter.name}?)`);
+  if (via.length > MAX_CALL_DEPTH) throw new Error(`${device.file}: filter calls nest deeper than ${MAX_CALL_DEPTH} (a loop through ${filter.name}?)`);
   const decided: Decided[] = [];
   const returned: HeaderSpace[] = [];
   let remaining = flows;
@@ -135,7 +142,7 @@ function evaluateFilter(
     switch (action.type) {
       case 'permit':
       case 'deny':
-        decided.push({ flows: hit, decision: action.type, decider: { filter, rule } });
+        decided.push({ flows: hit, decision: action.type, decider: { filter, rule, via } });
         break;
       case 'return':
         returned.push(...hit);
@@ -144,7 +151,7 @@ function evaluateFilter(
       case 'goto': {
         const target = device.filters.get(action.filter);
         if (!target) throw new Error(`${device.file}:${rule.origin.line}: ${filter.name} jumps to unknown filter ${action.filter}`);
-        const sub = evaluateFilter(device, target, hit, ctx, overlays, depth + 1);
+        const sub = evaluateFilter(device, target, hit, ctx, overlays, [...via, { filter, rule }]);
         decided.push(...sub.decided);
         // After a call, returned flows go on with the next rule here; after a goto, they return to our caller.
         if (action.type === 'call') remaining = [...remaining, ...sub.returned];
@@ -156,7 +163,7 @@ function evaluateFilter(
 
   if (remaining.length > 0) {
     if (filter.defaultAction === 'return') returned.push(...remaining);
-    else decided.push({ flows: remaining, decision: filter.defaultAction, decider: { filter } });
+    else decided.push({ flows: remaining, decision: filter.defaultAction, decider: { filter, via } });
   }
   return { decided, returned };
 }

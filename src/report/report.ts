@@ -2,7 +2,7 @@ import type { AuditContext, Inference } from '../audit/context.js';
 import type { InputAudit } from '../audit/audit.js';
 import { describeQuery, type EvaluatedRequirement } from '../audit/requirements.js';
 import {
-  deciderEvidence,
+  partsEvidence,
   SEVERITIES,
   severityRank,
   uniqueEvidence,
@@ -146,8 +146,8 @@ function reportRequirement(ctx: AuditContext, r: EvaluatedRequirement): ReportRe
     source: { technetId: rule.source.technetId, table: rule.source.table, row: rule.source.row },
     evidence: v
       ? uniqueEvidence([
-          ...v.permitted.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'permit', file)] : [])),
-          ...v.denied.flatMap((p) => (p.decidedBy ? [deciderEvidence(p.decidedBy, 'deny', file)] : [])),
+          ...partsEvidence(v.permitted, 'permit', file),
+          ...partsEvidence(v.denied, 'deny', file),
         ])
       : [],
     uncovered: v && r.status !== 'satisfied' ? describeUncovered(v.denied) : [],

@@ -15,7 +15,7 @@ export function formatTable(report: Report): string {
   const out: string[] = [];
   for (const input of report.inputs) {
     out.push(`${input.file}: ${input.vendor}, ${input.rules} rules, ${input.context.deviceRole}${input.context.profileFile ? `, profile ${input.context.profileFile}` : ', no profile (roles inferred)'}`);
-    const matrix = new Table({ head: ['requirement', 'flow', 'status', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [44, 40, 11, 50] });
+    const matrix = new Table({ head: ['requirement', 'flow', 'status', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [54, 38, 11, 44] });
     for (const r of report.requirements.filter((x) => x.file === input.file)) {
       const flow = r.flow ? `${r.flow.protocol.toUpperCase()} ${r.flow.dport} ${r.flow.from} → ${r.flow.to}` : '';
       matrix.push([r.id, flow, STATUS_MARK[r.status] ?? r.status, r.reason]);

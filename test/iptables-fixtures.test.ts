@@ -1,0 +1,89 @@
+/**
+ * The shipped iptables fixtures (real iptables-save output, see fixtures/iptables/README.md) audited end to end:
+ * each defect must produce exactly the findings its README row names, and the compliant files none.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { auditDevice } from '../src/audit/audit.js';
+import { loadPacks } from '../src/policy/load-packs.js';
+import { loadProfile } from '../src/profile/site-profile.js';
+import { iptablesParser } from '../parsers/iptables/index.js';
+
+const packs = loadPacks();
+const XMPP = 'lync2013-xmpp-federation';
+const SIP = 'lync2013-sip-federation-public-im';
+
+/** Expected findings as `check requirement@dport` (requirement empty for findings about a rule, not a documented row). */
+const EXPECTED: Record<string, string[]> = {
+  'network-firewall/compliant.rules': [],
+  'network-firewall/compliant-counters.rules': [],
+  'network-firewall/dual-stack.rules': [],
+  'network-firewall/gap.rules': [`missing-flow ${XMPP}/xmpp-s2s-in@5269`, `wrong-direction ${XMPP}/xmpp-s2s-in@5269`],
+  'network-firewall/partial.rules': [`partial-flow ${SIP}/sip-federation-in@5061`],
+  'network-firewall/any-service.rules': [
+    'any-rule @any',
+    `exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`,
+    'exposed-internal-port @4443',
+    'exposed-internal-port @5062',
+    'exposed-internal-port @8057',
+    'exposed-internal-port @50001-50003',
+    `obsolete-flow ${SIP}/wlm-stun-in@3478`,
+  ],
+  'network-firewall/wrong-direction.rules': [`missing-flow ${SIP}/sip-client-in@443`, `wrong-direction ${SIP}/sip-client-in@443`],
+  'network-firewall/exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`],
+  'network-firewall/shadowed.rules': [`missing-flow ${SIP}/sip-federation-in@5061`, `wrong-direction ${SIP}/sip-federation-in@5061`],
+  'network-firewall/obsolete-wlm.rules': [
+    `obsolete-flow ${SIP}/wlm-rtp-out@50000-59999`,
+    `obsolete-flow ${SIP}/wlm-stun-in@3478`,
+    `obsolete-flow ${SIP}/wlm-stun-out@3478`,
+  ],
+  'network-firewall/uncertain.rules': [`uncertain-verdict ${XMPP}/xmpp-s2s-in@5269`],
+  'edge-host/compliant.rules': [],
+  'edge-host/exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, 'any-rule @23456'],
+  'edge-host/gap.rules': [`missing-flow ${XMPP}/xmpp-s2s-out@5269`, `wrong-direction ${XMPP}/xmpp-s2s-out@5269`],
+  'edge-host/wrong-direction.rules': [`missing-flow ${XMPP}/xmpp-gateway-to-edge@23456`, `wrong-direction ${XMPP}/xmpp-gateway-to-edge@23456`],
+};
+
+const root = join(import.meta.dirname, '..', 'fixtures', 'iptables');
+
+function auditFixture(name: string) {
+  const file = join(root, name);
+  const profileFile = name === 'network-firewall/dual-stack.rules' ? 'dual-stack.edge-audit.json' : 'edge-audit.json';
+  const profile = loadProfile(join(root, name.split('/')[0]!, profileFile));
+  return auditDevice(iptablesParser.parse(readFileSync(file, 'utf8'), name), profile, packs);
+}
+
+describe('iptables fixtures', () => {
+  it('has an expectation for every fixture file', () => {
+    const files = ['network-firewall', 'edge-host'].flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.rules')).map((f) => `${d}/${f}`));
+    expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`${name}: ${expected.length === 0 ? 'no findings' : expected.map((e) => e.split(' ')[0]).join(', ')}`, () => {
+      const audit = auditFixture(name);
+      const got = audit.findings.map((f) => `${f.check} ${f.requirement ?? ''}@${f.flow.dport}`).sort();
+      expect(got).toEqual([...expected].sort());
+    });
+  }
+
+  it('audits both families of the dual-stack file, each against its own addresses', () => {
+    const audit = auditFixture('network-firewall/dual-stack.rules');
+    const s2s = audit.requirements.find((r) => r.requirement.rule.id === 'xmpp-s2s-in')!;
+    expect(s2s.status).toBe('satisfied');
+    expect(new Set(s2s.evaluation!.paths.map((p) => p.family))).toEqual(new Set(['ipv4', 'ipv6']));
+  });
+
+  it('points a missing flow at the line that blocks it', () => {
+    const text = readFileSync(join(root, 'network-firewall/shadowed.rules'), 'utf8').split('\n');
+    const f = auditFixture('network-firewall/shadowed.rules').findings.find((x) => x.check === 'missing-flow')!;
+    for (const e of f.evidence) expect(text[e.line - 1]).toBe(e.text);
+    // The REJECT blocks; the FORWARD jump that led into its chain is shown as context.
+    expect(f.evidence.map((e) => [e.effect, e.text.split(' ').slice(0, 2).join(' ')])).toEqual([
+      ['context', '-A FORWARD'],
+      ['blocks', '-A LYNC-EXT'],
+    ]);
+    expect(f.evidence[1]!.text).toContain('-j REJECT');
+  });
+});
