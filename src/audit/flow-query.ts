@@ -3,7 +3,7 @@ import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type Head
 import type { IntervalSet } from '../model/interval-set.js';
 import type { Device } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
-import { evaluatePath, type Decider, type Outcome, type Uncertainty } from '../engine/evaluate.js';
+import { evaluatePath, type Decider, type Outcome, type PathContext, type Uncertainty } from '../engine/evaluate.js';
 import { isOnDevice, pathsBetween, type Path, type Placement } from '../engine/topology.js';
 
 /** One end of a documented or probed flow: a role, the zone it lives in, and its addresses (absent = any host there). */
@@ -34,16 +34,24 @@ export interface FlowEvaluation {
   readonly notEvaluated: string[];
 }
 
+/** One path a query takes through the device, with the query's header space in that path's address family. */
+export interface QueryPath {
+  readonly path: Path;
+  readonly family: Family;
+  readonly space: HeaderSpace;
+}
+
 /**
- * Evaluates a role-to-role flow on a device: one header space per address family the export covers,
- * sent along every path between the two zones.
+ * The paths a role-to-role flow takes through a device: one header space per address family the export covers,
+ * sent along every path between the two zones. Families the export lacks are named in `notEvaluated`.
  */
-export function evaluateFlow(device: Device, placement: Placement, query: FlowQuery): FlowEvaluation {
-  const paths: PathEvaluation[] = [];
+export function queryPaths(device: Device, placement: Placement, query: FlowQuery): { paths: QueryPath[]; notEvaluated: string[] } {
+  const paths: QueryPath[] = [];
   const notEvaluated: string[] = [];
   for (const family of familiesOf(query)) {
+    const name = family === 'ipv4' ? 'IPv4' : 'IPv6';
     if (!device.families.includes(family)) {
-      notEvaluated.push(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses of ${describeEnds(query)}: the export has no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules`);
+      notEvaluated.push(`${name} addresses of ${describeEnds(query)}: the export has no ${name} rules`);
       continue;
     }
     const space = headerSpace({
@@ -56,11 +64,23 @@ export function evaluateFlow(device: Device, placement: Placement, query: FlowQu
     });
     const from = { zone: query.from.zone, local: isOnDevice(placement, query.from.zone) };
     const to = { zone: query.to.zone, local: isOnDevice(placement, query.to.zone) };
-    for (const path of pathsBetween(device, placement, from, to, family)) {
-      paths.push({ path, family, outcomes: evaluatePath(device, path.filters, [space], { ...(path.in ? { in: path.in } : {}), ...(path.out ? { out: path.out } : {}) }) });
-    }
+    for (const path of pathsBetween(device, placement, from, to, family)) paths.push({ path, family, space });
   }
-  return { query, paths, notEvaluated };
+  return { paths, notEvaluated };
+}
+
+export function pathContext(path: Path): PathContext {
+  return { ...(path.in ? { in: path.in } : {}), ...(path.out ? { out: path.out } : {}) };
+}
+
+/** Evaluates a role-to-role flow along every path it takes through the device. */
+export function evaluateFlow(device: Device, placement: Placement, query: FlowQuery): FlowEvaluation {
+  const { paths, notEvaluated } = queryPaths(device, placement, query);
+  return {
+    query,
+    paths: paths.map(({ path, family, space }) => ({ path, family, outcomes: evaluatePath(device, path.filters, [space], pathContext(path)) })),
+    notEvaluated,
+  };
 }
 
 /** The families to evaluate: those both ends have addresses in (an end without addresses fits any family). */

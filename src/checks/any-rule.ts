@@ -1,17 +1,21 @@
-import { Ports, Protocols, type HeaderSpace } from '../model/header-space.js';
-import type { Rule } from '../model/rule-graph.js';
+import { intersectFlows, Ports, Protocols, type HeaderSpace } from '../model/header-space.js';
+import type { Device, Filter, Rule } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
-import type { Decider } from '../engine/evaluate.js';
+import { appliesTo, evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
+import { candidateRules } from '../engine/rule-index.js';
 import { roleEnd, type AuditContext } from '../audit/context.js';
-import { evaluateFlow, type FlowEnd, type FlowQuery } from '../audit/flow-query.js';
+import { pathContext, queryPaths, type FlowEnd, type QueryPath } from '../audit/flow-query.js';
+import { portSet } from '../audit/requirements.js';
 import { deciderEvidence, type Finding, type Severity } from '../audit/result.js';
 import { finding, type Check } from './check.js';
 
 type Breadth = 'any service' | 'any destination' | 'any source';
 
 /**
- * Every flow that reaches (or leaves) an Edge role is evaluated once, all protocols and ports at a time; each
- * rule that permits part of it is then read for "any" in a field where the documentation is narrower.
+ * For each Edge role and each side it talks to, every permit rule with "any" in a field is evaluated on its own:
+ * its match, narrowed to the flows between that side and the Edge role, is sent along the path, and the rule is
+ * reported only if it actually decides part of it — a shadowed rule opens nothing. Evaluating rule by rule keeps
+ * every query narrow; one evaluation of "all flows to the Edge" through 100,000 rules would fragment without end.
  * "Any" source on the external inbound rows and "any" destination on the outbound rows are documented.
  */
 export const anyRule: Check = {
@@ -24,19 +28,13 @@ export const anyRule: Check = {
   run({ ctx }) {
     const found = new Map<string, Finding>();
     for (const edge of edgeRoles(ctx)) {
-      for (const side of otherSides(ctx, edge)) {
-        for (const [from, to, inbound] of [[side, edge, true], [edge, side, false]] as const) {
-          const query: FlowQuery = { from, to, protocols: Protocols.any(), dport: Ports.any() };
-          for (const pe of evaluateFlow(ctx.device, ctx.placement, query).paths) {
-            for (const o of pe.outcomes) {
-              if (o.decision !== 'permit') continue;
-              for (const d of o.permittedBy) {
-                for (const breadth of breadthOf(ctx, d, o.flows, inbound, side.zone)) {
-                  const f = anyFinding(this, ctx, d, breadth, from, to, o.flows);
-                  found.set(`${f.id}`, f);
-                }
-              }
-            }
+      const side = otherSide(edge);
+      for (const [from, to, inbound] of [[side, edge, true], [edge, side, false]] as const) {
+        const { paths } = queryPaths(ctx.device, ctx.placement, { from, to, protocols: Protocols.any(), dport: Ports.any() });
+        for (const qp of paths) {
+          for (const [d, reached, breadth] of [...broadRules(ctx, qp, inbound, side.zone), ...permittingDefaults(ctx, qp, inbound)]) {
+            const f = anyFinding(this, ctx, d, breadth, from, to, reached);
+            found.set(f.id, f);
           }
         }
       }
@@ -45,55 +43,118 @@ export const anyRule: Check = {
   },
 };
 
+type Hit = readonly [Decider, readonly HeaderSpace[], Breadth];
+
+function* broadRules(ctx: AuditContext, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
+  for (const filter of reachableFilters(ctx.device, qp.path.filters)) {
+    for (const rule of candidateRules(filter, [qp.space])) {
+      if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathContext(qp.path))) continue;
+      const own = intersectFlows([qp.space], rule.match.flows);
+      if (own.length === 0) continue;
+      const breadths = breadthOf(ctx, rule, own, inbound, sideZone);
+      if (breadths.length === 0) continue;
+      const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathContext(qp.path));
+      const decided = outcomes.filter((o) => decidedBy(o, rule));
+      if (decided.length === 0) continue;
+      const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
+      for (const b of breadths) yield [d, decided.flatMap((o) => o.flows), b];
+    }
+  }
+}
+
+/** The rule permits these flows, or would if its uncertain match holds. */
+function decidedBy(o: Outcome, rule: Rule): boolean {
+  return (o.decision === 'permit' && o.permittedBy.some((d) => d.rule === rule)) || o.uncertainty.some((u) => u.rule === rule);
+}
+
+/**
+ * Flows that reach an Edge without any rule letting them through: every filter on the path passed them by its
+ * default. Only possible when the last filter's default permits, so only then is the whole flow set evaluated.
+ */
+function* permittingDefaults(ctx: AuditContext, qp: QueryPath, inbound: boolean): Generator<Hit> {
+  const last = qp.path.filters[qp.path.filters.length - 1];
+  if (!last || last.defaultAction !== 'permit') return;
+  const outcomes = evaluatePath(ctx.device, qp.path.filters, [qp.space], pathContext(qp.path));
+  const unfiltered = outcomes.filter((o) => o.decision === 'permit' && o.permittedBy.every((d) => !d.rule));
+  const reached = unfiltered.flatMap((o) => o.flows);
+  if (reached.length > 0 && (inbound || reached.some((h) => h.proto.isFull()))) yield [unfiltered[0]!.decidedBy!, reached, 'any service'];
+}
+
+/** The path's filters and every filter they call or jump to. */
+function reachableFilters(device: Device, start: readonly Filter[]): Filter[] {
+  const seen = new Set<Filter>(start);
+  const queue = [...start];
+  for (let f = queue.shift(); f; f = queue.shift()) {
+    for (const r of f.rules) {
+      if (r.action.type !== 'call' && r.action.type !== 'goto') continue;
+      const target = device.filters.get(r.action.filter);
+      if (target && !seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return [...seen];
+}
+
 function edgeRoles(ctx: AuditContext): FlowEnd[] {
   return [...ctx.roleZones]
     .filter(([role, zone]) => (zone === 'edge-external' || zone === 'edge-internal') && (ctx.roles.has(role) || ctx.placement.deviceRole === 'edge-host'))
     .map(([role]) => roleEnd(ctx, role));
 }
 
-/** Any host on the side the Edge role talks to: the Internet for its external side, the internal network for its internal side. */
-function otherSides(ctx: AuditContext, edge: FlowEnd): FlowEnd[] {
-  const zone: Zone = edge.zone === 'edge-external' ? 'internet' : 'internal';
-  return [{ role: zone === 'internet' ? 'internet' : 'internal hosts', zone }];
+/** Any host on the side an Edge role talks to: the Internet for its external side, the internal network for its internal side. */
+function otherSide(edge: FlowEnd): FlowEnd {
+  return edge.zone === 'edge-external' ? { role: 'internet', zone: 'internet' } : { role: 'internal hosts', zone: 'internal' };
 }
 
-function breadthOf(ctx: AuditContext, d: Decider, flows: readonly HeaderSpace[], inbound: boolean, sideZone: Zone): Breadth[] {
-  const rule = d.rule;
-  const out: Breadth[] = [];
-  if (!rule) {
-    // A permitting default policy opens every service it is reached with.
-    if (inbound || flows.some((h) => h.proto.isFull())) out.push('any service');
-    return out;
-  }
+const PORTED = Protocols.only(6, 17, 132, 136);
+
+/**
+ * The fields in which the rule is broader than the documentation. Any service is always too broad toward an Edge.
+ * Any destination and any source count only where the rule carries a documented row's protocol and port (the
+ * inbound rows name the Edge address; the internal rows' "Any" stands for the Front End pool): an ICMP rule
+ * or another service's rule that is broad elsewhere is not a statement about the documented flows.
+ */
+function breadthOf(ctx: AuditContext, rule: Rule, own: readonly HeaderSpace[], inbound: boolean, sideZone: Zone): Breadth[] {
   const spaces = rule.match.flows;
-  const ported = Protocols.only(6, 17, 132, 136);
-  if (spaces.some((h) => h.proto.isFull() || (h.proto.isSubsetOf(ported) && h.dport.isFull()))) out.push('any service');
-  if (inbound && ctx.placement.deviceRole === 'network-firewall' && spaces.some((h) => h.dst.isAnyOfItsFamilies())) out.push('any destination');
-  if (inbound && sideZone === 'internal' && ctx.roles.has('front-end') && spaces.some((h) => h.src.isAnyOfItsFamilies())) out.push('any source');
+  const out: Breadth[] = [];
+  if (spaces.some((h) => h.proto.isFull() || (h.proto.isSubsetOf(PORTED) && h.dport.isFull()))) out.push('any service');
+  if (inbound && ctx.placement.deviceRole === 'network-firewall' && spaces.some((h) => h.dst.isAnyOfItsFamilies()) && reachesRows(ctx, own, 'inbound')) {
+    out.push('any destination');
+  }
+  if (inbound && sideZone === 'internal' && ctx.roles.has('front-end') && spaces.some((h) => h.src.isAnyOfItsFamilies()) && reachesRows(ctx, own, 'internal')) {
+    out.push('any source');
+  }
   return out;
+}
+
+function reachesRows(ctx: AuditContext, flows: readonly HeaderSpace[], direction: 'inbound' | 'internal'): boolean {
+  const rows = ctx.packs.flatMap((p) => p.rules).filter((r) => r.direction === direction);
+  return rows.some((r) => flows.some((h) => h.proto.has(r.protocol === 'tcp' ? 6n : 17n) && h.dport.overlaps(portSet(r.ports))));
 }
 
 const SEVERITY: Record<Breadth, Severity> = { 'any service': 'high', 'any destination': 'medium', 'any source': 'low' };
 
 function anyFinding(check: Check, ctx: AuditContext, d: Decider, breadth: Breadth, from: FlowEnd, to: FlowEnd, flows: readonly HeaderSpace[]): Finding {
-  const rule: Rule | undefined = d.rule;
-  const reached = flows.reduce((acc, h) => ({ ...acc, dst: acc.dst.union(h.dst), src: acc.src.union(h.src), proto: acc.proto.union(h.proto), dport: acc.dport.union(h.dport) }));
+  const rule = d.rule;
+  const reached = flows.reduce((acc, h) => ({ ...acc, proto: acc.proto.union(h.proto), dport: acc.dport.union(h.dport) }));
   const what = rule ? `line ${rule.origin.line} (${d.filter.name})` : `the default policy of ${d.filter.name}`;
-  const flow = {
-    protocol: Protocols.format(reached.proto),
-    from: from.role,
-    to: to.role,
-    // The rule's own fields, not the line number, identify the finding across edits.
-    src: rule ? rule.match.flows.flatMap((h) => (h.src.isAnyOfItsFamilies() ? ['any'] : h.src.toStrings())) : ['any'],
-    dst: rule ? rule.match.flows.flatMap((h) => (h.dst.isAnyOfItsFamilies() ? ['any'] : h.dst.toStrings())) : ['any'],
-    dport: rule ? rule.match.flows.map((h) => Ports.format(h.dport)).join(' | ') : 'any',
-  };
+  const fields = (pick: (h: HeaderSpace) => string[]) => (rule ? rule.match.flows.flatMap(pick) : ['any']);
   return finding({
     check: check.id,
     severity: SEVERITY[breadth],
     citation: check.cites,
     file: ctx.device.file,
-    flow: { ...flow, protocol: `${flow.protocol} [${breadth}]` },
+    // The rule's own fields, not its line number, identify the finding across edits.
+    flow: {
+      protocol: `${Protocols.format(reached.proto)} [${breadth}]`,
+      from: from.role,
+      to: to.role,
+      src: fields((h) => (h.src.isAnyOfItsFamilies() ? ['any'] : h.src.toStrings())),
+      dst: fields((h) => (h.dst.isAnyOfItsFamilies() ? ['any'] : h.dst.toStrings())),
+      dport: rule ? rule.match.flows.map((h) => Ports.format(h.dport)).join(' | ') : 'any',
+    },
     message: `${what} permits ${breadth} from ${from.role} to ${to.role}${to.addresses ? ` (${to.addresses.toString()})` : ''}: ${Protocols.format(reached.proto)} port ${Ports.format(reached.dport)}, where the documentation lists only specific ${breadth === 'any service' ? 'protocols and ports' : breadth === 'any destination' ? 'Edge addresses' : 'internal servers'}.`,
     evidence: deciderEvidence(d, 'permit', ctx.device.file),
   });

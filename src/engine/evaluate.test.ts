@@ -150,15 +150,19 @@ describe('rule index', () => {
       if (kind === 0) rules.push(rule(permit, { ...tcp(1000 + (k % 60000)), ...to(`10.${k % 200}.${k % 250}.1`) }));
       else if (kind === 1) rules.push(rule(permit, { ...to(`10.${k % 200}.0.0/16`) }));
       else if (kind === 2) rules.push(rule(deny, { ...tcp(5000 + (k % 10), 6000 + k) }));
-      else if (kind === 3) rules.push(rule(permit, { dst: AddressSet.parse(`2001:db8::${k.toString(16)}`) }));
+      else if (kind === 3 && k % 2) rules.push(rule(permit, { src: AddressSet.parse(`2001:db8::${k.toString(16)}`), dst: AddressSet.parse(`2001:db8::${k.toString(16)}`) }));
+      else if (kind === 3) rules.push(rule(permit, { src: AddressSet.parse(`10.${k % 200}.${k % 250}.0/24`) }));
       else rules.push(rule(deny, { proto: Protocols.only(17), dport: Ports.range(k % 65000, (k % 65000) + 500) }));
     }
     const f = filter('BIG', rules);
-    const queries = [query(5061, 5061, '10.61.61.1'), query(23456, 23456, '10.0.0.0/8'), query(0, 65535, '10.3.3.1'), [headerSpace({ family: 'ipv6', dst: AddressSet.parse('2001:db8::10') })]];
+    const fromHost = (src: string, dst: string) => [headerSpace({ family: 'ipv4', src: AddressSet.parse(src), dst: AddressSet.parse(dst) })];
+    const v6 = [headerSpace({ family: 'ipv6', src: AddressSet.parse('2001:db8::/64'), dst: AddressSet.parse('2001:db8::d') })];
+    const queries = [query(5061, 5061, '10.61.61.1'), query(23456, 23456, '10.0.0.0/8'), query(0, 65535, '10.3.3.1'), fromHost('10.8.8.7', '10.1.1.1'), fromHost('10.3.3.0/24', '0.0.0.0/0'), v6];
     for (const q of queries) {
       const brute = rules.filter((r) => intersectFlows(q, r.match.flows).length > 0);
       const viaIndex = candidateRules(f, q).filter((r) => intersectFlows(q, r.match.flows).length > 0);
       expect(viaIndex).toEqual(brute);
+      expect(brute.length, JSON.stringify(q.map((h) => [h.src.toString(), h.dst.toString(), Ports.format(h.dport)]))).toBeGreaterThan(0);
     }
   });
 });

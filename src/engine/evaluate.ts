@@ -168,7 +168,8 @@ function evaluateFilter(
   return { decided, returned };
 }
 
-function appliesTo(rule: Rule, ctx: PathContext): boolean {
+/** Whether the rule can match a new connection on this path at all (interfaces, connection state). */
+export function appliesTo(rule: Rule, ctx: PathContext): boolean {
   const { inInterface, outInterface, states } = rule.match;
   if (states && !states.includes('new')) return false;
   if (inInterface && !interfaceMatches(inInterface, ctx.in)) return false;

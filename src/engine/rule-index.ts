@@ -1,119 +1,142 @@
-import { hull, type FlowSet, type HeaderSpace } from '../model/header-space.js';
+import { hull, type FlowSet } from '../model/header-space.js';
 import type { Filter, Rule } from '../model/rule-graph.js';
 
 /**
- * Finds the rules of a filter that can possibly match a flow set, in rule order, without scanning
- * every rule for narrow queries (a documented flow is one protocol, a few ports and a few addresses).
+ * Finds the rules of a filter that can possibly match a flow set, in rule order, without scanning every
+ * rule: a documented flow names a few addresses and ports, and a filter of 100,000 rules mostly names others.
  *
- * Rules are bucketed by destination port (256-port buckets) when their port range is narrow, else by
- * the IPv4 /16 of their destination when that is narrow, else kept in a short "wide" list. A query
- * collects the buckets it touches and keeps the rules whose bounding box overlaps its own. Broad queries
- * fall back to a scan of the bounding boxes, which are plain numbers and so still cheap.
+ * Each rule goes to exactly one class, by its narrowest field: its IPv4 destination lies in one /16 (bucketed
+ * by that /16), else its IPv4 source does, else its destination ports span at most four 256-port buckets;
+ * otherwise it is "wide". A query takes, from each class, only the buckets it touches (all of a class when it
+ * is broad in that field), then keeps the rules whose bounding box overlaps its own. Boxes are plain numbers
+ * in typed arrays, so even the fallback scan is cheap.
  */
 const PORT_BUCKET_BITS = 8;
 const MAX_PORT_BUCKETS_PER_RULE = 4;
 const MAX_PORT_BUCKETS_PER_QUERY = 32;
-const MAX_DST_BLOCKS_PER_QUERY = 256;
+const MAX_BLOCKS_PER_QUERY = 256;
 
-interface Box {
-  dportLo: number;
-  dportHi: number;
-  protoLo: number;
-  protoHi: number;
-  /** IPv4 destination bounds; -1/-1 when the rule matches no IPv4 destination. */
-  dst4Lo: number;
-  dst4Hi: number;
-  hasV6: boolean;
+/** Box fields, per rule, in one Float64Array: lo/hi of dport, proto, IPv4 dst, IPv4 src; flags for IPv6. */
+const F = { dportLo: 0, dportHi: 1, protoLo: 2, protoHi: 3, dstLo: 4, dstHi: 5, srcLo: 6, srcHi: 7, v6: 8 } as const;
+const WIDTH = 9;
+const V6_DST = 1;
+const V6_SRC = 2;
+
+interface Class {
+  readonly buckets: Map<number, number[]>;
+  readonly all: number[];
 }
 
 interface Index {
-  boxes: Box[];
-  byPort: Map<number, number[]>;
-  byDst16: Map<number, number[]>;
-  wide: number[];
+  readonly boxes: Float64Array;
+  readonly byDst: Class;
+  readonly bySrc: Class;
+  readonly byPort: Class;
+  readonly wide: number[];
 }
 
 const indexes = new WeakMap<Filter, Index>();
 
 export function candidateRules(filter: Filter, flows: FlowSet): Rule[] {
-  const q = hull(flows);
-  if (!q) return [];
   let index = indexes.get(filter);
   if (!index) {
     index = buildIndex(filter.rules);
     indexes.set(filter, index);
   }
-  const query = boxOf([q]);
-  const ids = lookup(index, query);
+  const q = new Float64Array(WIDTH);
+  if (!writeBox(q, 0, flows)) return [];
   const out: Rule[] = [];
-  for (const id of ids) {
-    if (boxesOverlap(index.boxes[id]!, query)) out.push(filter.rules[id]!);
+  for (const id of lookup(index, q)) {
+    if (overlaps(index.boxes, id * WIDTH, q)) out.push(filter.rules[id]!);
   }
   return out;
 }
 
-function lookup(index: Index, q: Box): Iterable<number> {
-  const firstBucket = q.dportLo >> PORT_BUCKET_BITS;
-  const lastBucket = q.dportHi >> PORT_BUCKET_BITS;
-  const firstBlock = q.dst4Lo >>> 16;
-  const lastBlock = q.dst4Hi >>> 16;
-  const broad =
-    lastBucket - firstBucket + 1 > MAX_PORT_BUCKETS_PER_QUERY ||
-    q.hasV6 ||
-    q.dst4Lo < 0 ||
-    lastBlock - firstBlock + 1 > MAX_DST_BLOCKS_PER_QUERY;
-  if (broad) return index.boxes.keys();
+function lookup(index: Index, q: Float64Array): number[] {
+  const v6 = q[F.v6]!;
   const ids: number[] = [...index.wide];
-  for (let b = firstBucket; b <= lastBucket; b++) ids.push(...(index.byPort.get(b) ?? []));
-  for (let b = firstBlock; b <= lastBlock; b++) ids.push(...(index.byDst16.get(b) ?? []));
-  // Rule order decides first-match verdicts, so candidates go back in order, each once.
-  return [...new Set(ids)].sort((a, b) => a - b);
+  const addressBlocks = (lo: number, hi: number, v6Flag: number) =>
+    (v6 & v6Flag) === 0 && lo >= 0 && Math.floor(hi / 65536) - Math.floor(lo / 65536) < MAX_BLOCKS_PER_QUERY ? blocks(lo, hi) : undefined;
+  collect(ids, index.byDst, addressBlocks(q[F.dstLo]!, q[F.dstHi]!, V6_DST));
+  collect(ids, index.bySrc, addressBlocks(q[F.srcLo]!, q[F.srcHi]!, V6_SRC));
+  const firstBucket = q[F.dportLo]! >> PORT_BUCKET_BITS;
+  const lastBucket = q[F.dportHi]! >> PORT_BUCKET_BITS;
+  collect(ids, index.byPort, lastBucket - firstBucket < MAX_PORT_BUCKETS_PER_QUERY ? range(firstBucket, lastBucket) : undefined);
+  // First-match verdicts depend on rule order, so candidates go back in order, each once.
+  ids.sort((a, b) => a - b);
+  return ids.filter((id, k) => k === 0 || ids[k - 1] !== id);
+}
+
+function collect(into: number[], cls: Class, keys: number[] | undefined): void {
+  if (!keys) {
+    into.push(...cls.all);
+    return;
+  }
+  for (const k of keys) {
+    const list = cls.buckets.get(k);
+    if (list) into.push(...list);
+  }
+}
+
+function blocks(lo: number, hi: number): number[] {
+  return range(Math.floor(lo / 65536), Math.floor(hi / 65536));
+}
+
+function range(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let k = lo; k <= hi; k++) out.push(k);
+  return out;
 }
 
 function buildIndex(rules: readonly Rule[]): Index {
-  const index: Index = { boxes: [], byPort: new Map(), byDst16: new Map(), wide: [] };
+  const boxes = new Float64Array(rules.length * WIDTH);
+  const cls = (): Class => ({ buckets: new Map(), all: [] });
+  const index: Index = { boxes, byDst: cls(), bySrc: cls(), byPort: cls(), wide: [] };
   rules.forEach((rule, id) => {
-    const box = boxOf(rule.match.flows);
-    index.boxes.push(box);
-    const firstBucket = box.dportLo >> PORT_BUCKET_BITS;
-    const lastBucket = box.dportHi >> PORT_BUCKET_BITS;
-    if (box.dportLo >= 0 && lastBucket - firstBucket + 1 <= MAX_PORT_BUCKETS_PER_RULE) {
-      for (let b = firstBucket; b <= lastBucket; b++) push(index.byPort, b, id);
-    } else if (!box.hasV6 && box.dst4Lo >= 0 && box.dst4Lo >>> 16 === box.dst4Hi >>> 16) {
-      push(index.byDst16, box.dst4Lo >>> 16, id);
-    } else {
-      index.wide.push(id);
-    }
+    const at = id * WIDTH;
+    if (!writeBox(boxes, at, rule.match.flows)) return; // matches nothing: in no class, never a candidate
+    const oneBlock = (lo: number, hi: number, flag: number) => (boxes[at + F.v6]! & flag) === 0 && lo >= 0 && Math.floor(lo / 65536) === Math.floor(hi / 65536);
+    const firstBucket = boxes[at + F.dportLo]! >> PORT_BUCKET_BITS;
+    const lastBucket = boxes[at + F.dportHi]! >> PORT_BUCKET_BITS;
+    if (oneBlock(boxes[at + F.dstLo]!, boxes[at + F.dstHi]!, V6_DST)) add(index.byDst, [Math.floor(boxes[at + F.dstLo]! / 65536)], id);
+    else if (oneBlock(boxes[at + F.srcLo]!, boxes[at + F.srcHi]!, V6_SRC)) add(index.bySrc, [Math.floor(boxes[at + F.srcLo]! / 65536)], id);
+    else if (lastBucket - firstBucket < MAX_PORT_BUCKETS_PER_RULE) add(index.byPort, range(firstBucket, lastBucket), id);
+    else index.wide.push(id);
   });
   return index;
 }
 
-function push(map: Map<number, number[]>, key: number, id: number): void {
-  const list = map.get(key);
-  if (list) list.push(id);
-  else map.set(key, [id]);
-}
-
-function boxOf(flows: FlowSet): Box {
-  const h: HeaderSpace | undefined = hull(flows);
-  if (!h || h.dport.isEmpty() || h.proto.isEmpty() || h.dst.isEmpty()) {
-    // Matches nothing: a box no query overlaps.
-    return { dportLo: -1, dportHi: -2, protoLo: -1, protoHi: -2, dst4Lo: -1, dst4Hi: -1, hasV6: false };
+function add(cls: Class, keys: number[], id: number): void {
+  cls.all.push(id);
+  for (const k of keys) {
+    const list = cls.buckets.get(k);
+    if (list) list.push(id);
+    else cls.buckets.set(k, [id]);
   }
-  return {
-    dportLo: Number(h.dport.lowest()),
-    dportHi: Number(h.dport.highest()),
-    protoLo: Number(h.proto.lowest()),
-    protoHi: Number(h.proto.highest()),
-    dst4Lo: h.dst.v4.isEmpty() ? -1 : Number(h.dst.v4.lowest()),
-    dst4Hi: h.dst.v4.isEmpty() ? -1 : Number(h.dst.v4.highest()),
-    hasV6: !h.dst.v6.isEmpty(),
-  };
 }
 
-function boxesOverlap(r: Box, q: Box): boolean {
-  if (r.dportLo > q.dportHi || r.dportHi < q.dportLo) return false;
-  if (r.protoLo > q.protoHi || r.protoHi < q.protoLo) return false;
-  const v4 = r.dst4Lo >= 0 && q.dst4Lo >= 0 && r.dst4Lo <= q.dst4Hi && r.dst4Hi >= q.dst4Lo;
-  return v4 || (r.hasV6 && q.hasV6);
+/** Writes the bounding box of a flow set at `at`; false when the set is empty. IPv4 bounds are -1 when the set has no IPv4 part. */
+function writeBox(out: Float64Array, at: number, flows: FlowSet): boolean {
+  const h = hull(flows);
+  if (!h || h.dport.isEmpty() || h.proto.isEmpty() || h.dst.isEmpty() || h.src.isEmpty()) return false;
+  out[at + F.dportLo] = Number(h.dport.lowest());
+  out[at + F.dportHi] = Number(h.dport.highest());
+  out[at + F.protoLo] = Number(h.proto.lowest());
+  out[at + F.protoHi] = Number(h.proto.highest());
+  out[at + F.dstLo] = h.dst.v4.isEmpty() ? -1 : Number(h.dst.v4.lowest());
+  out[at + F.dstHi] = h.dst.v4.isEmpty() ? -1 : Number(h.dst.v4.highest());
+  out[at + F.srcLo] = h.src.v4.isEmpty() ? -1 : Number(h.src.v4.lowest());
+  out[at + F.srcHi] = h.src.v4.isEmpty() ? -1 : Number(h.src.v4.highest());
+  out[at + F.v6] = (h.dst.v6.isEmpty() ? 0 : V6_DST) | (h.src.v6.isEmpty() ? 0 : V6_SRC);
+  return true;
+}
+
+function overlaps(b: Float64Array, at: number, q: Float64Array): boolean {
+  if (b[at + F.dportLo]! > q[F.dportHi]! || b[at + F.dportHi]! < q[F.dportLo]!) return false;
+  if (b[at + F.protoLo]! > q[F.protoHi]! || b[at + F.protoHi]! < q[F.protoLo]!) return false;
+  const v6 = b[at + F.v6]! & q[F.v6]!;
+  const dst4 = b[at + F.dstLo]! >= 0 && q[F.dstLo]! >= 0 && b[at + F.dstLo]! <= q[F.dstHi]! && b[at + F.dstHi]! >= q[F.dstLo]!;
+  const src4 = b[at + F.srcLo]! >= 0 && q[F.srcLo]! >= 0 && b[at + F.srcLo]! <= q[F.srcHi]! && b[at + F.srcHi]! >= q[F.srcLo]!;
+  // Addresses of one family must overlap on both ends; an IPv4 flow never meets an IPv6-only rule.
+  return (dst4 && src4) || ((v6 & V6_DST) !== 0 && (v6 & V6_SRC) !== 0);
 }
