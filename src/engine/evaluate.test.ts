@@ -142,6 +142,27 @@ describe('uncertain rules', () => {
   });
 });
 
+describe('targets whose effect is unknown', () => {
+  it('makes every verdict on the flows they match uncertain, even with an exact match', () => {
+    const queue = rule({ type: 'unknown', target: 'NFQUEUE' }, tcp(5061));
+    const ok = rule(permit, tcp(5000, 5100));
+    const out = run(device(filter('FWD', [queue, ok], 'deny', 1)));
+    expect(out.filter((o) => o.uncertainty.length > 0).map(ports)).toEqual(['5061']);
+    expect(out.filter((o) => o.uncertainty.length === 0).map(ports)).toEqual(['5000-5060, 5062-5100']);
+  });
+});
+
+describe('goto from an attached filter', () => {
+  it('gives flows that come back from the goto\'d chain the attached filter\'s default, not a permit', () => {
+    const inner = filter('LYNC', [rule(permit, tcp(5061))], 'return');
+    const out = run(device(filter('FWD', [rule({ type: 'goto', filter: 'LYNC' }, {})], 'deny', 1), inner));
+    expect(out.map((o) => [o.decision, ports(o)]).sort()).toEqual([
+      ['deny', '5000-5060, 5062-5100'],
+      ['permit', '5061'],
+    ]);
+  });
+});
+
 describe('rule index', () => {
   it('returns, in order, every rule that can match — the same rules a full scan finds', () => {
     const rules: Rule[] = [];

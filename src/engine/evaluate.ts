@@ -79,9 +79,11 @@ export function evaluatePath(device: Device, path: readonly Filter[], flows: Flo
       const stageOverlays: Overlay[] = [];
       const result = evaluateFilter(device, filter, group.flows, ctx, stageOverlays, []);
       for (const o of stageOverlays) overlays.push({ ...o, stage });
-      // An attached filter always ends in permit or deny; flows "returned" from it have no caller to go back to.
+      // Flows that come back out of an attached filter (after a goto'd chain returns) get its default, as in iptables.
       const decided = [...result.decided];
-      if (result.returned.length > 0) decided.push({ flows: result.returned, decision: 'permit', decider: { filter, via: [] } });
+      if (result.returned.length > 0) {
+        decided.push({ flows: result.returned, decision: filter.defaultAction === 'deny' ? 'deny' : 'permit', decider: { filter, via: [] } });
+      }
       for (const d of decided) {
         if (d.decision === 'deny') {
           outcomes.push({ flows: d.flows, decision: 'deny', decidedBy: d.decider, stage, permittedBy: group.permittedBy, uncertainty: [] });
@@ -133,7 +135,7 @@ function evaluateFilter(
     if (hit.length === 0) continue;
     const action = rule.action;
     if (action.type === 'continue') continue;
-    if (rule.uncertain.length > 0) {
+    if (rule.uncertain.length > 0 || action.type === 'unknown') {
       const effect = action.type === 'permit' || action.type === 'deny' ? action.type : 'unknown';
       overlays.push({ rule, flows: hit, effect, stage: 0 });
       continue;
@@ -204,7 +206,8 @@ function applyOverlay(outcomes: Outcome[], overlay: Overlay): Outcome[] {
     }
     const rest = subtractFlows(o.flows, overlay.flows);
     if (rest.length > 0) out.push({ ...o, flows: rest });
-    const reason = `${overlay.rule.uncertain.join('; ')} (${overlay.rule.origin.file}:${overlay.rule.origin.line})`;
+    const why = overlay.rule.action.type === 'unknown' ? [...overlay.rule.uncertain, `target ${overlay.rule.action.target}`] : overlay.rule.uncertain;
+    const reason = `${why.join('; ')} (${overlay.rule.origin.file}:${overlay.rule.origin.line})`;
     out.push({ ...o, flows: part, uncertainty: [...o.uncertainty, { reason, rule: overlay.rule }] });
   }
   return out;

@@ -78,6 +78,9 @@ export const Protocols = {
  * A product of one set per flow dimension (Batfish's "header space"): every flow whose source address,
  * destination address, protocol, source port and destination port each fall in the matching set.
  * A rule's match, a documented requirement and a verdict are all unions of these.
+ *
+ * ICMP and ICMPv6 flows have no ports, so their two port dimensions carry the ICMP type (`dport`) and code
+ * (`sport`): an `--icmp-type 8` match is then exact instead of uncertain. Other portless protocols keep both full.
  */
 export interface HeaderSpace {
   readonly src: AddressSet;

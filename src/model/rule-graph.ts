@@ -23,6 +23,8 @@ export type Decision = 'permit' | 'deny';
  * - call evaluates another filter; flows that fall off its end or hit `return` come back and go on here
  *   (iptables `-j CHAIN`). goto is the same, except that they come back to this filter's caller (`-g CHAIN`).
  * - continue changes nothing about the verdict (LOG, MARK, counters) and evaluation goes on.
+ * - unknown: the verdict is taken by something outside the export (iptables NFQUEUE's user-space program) or by a
+ *   target edge-audit does not know; every verdict on the flows it matches may differ and is reported uncertain.
  */
 export type RuleAction =
   | { readonly type: 'permit' }
@@ -30,7 +32,8 @@ export type RuleAction =
   | { readonly type: 'call'; readonly filter: string }
   | { readonly type: 'goto'; readonly filter: string }
   | { readonly type: 'return' }
-  | { readonly type: 'continue'; readonly target: string };
+  | { readonly type: 'continue'; readonly target: string }
+  | { readonly type: 'unknown'; readonly target: string };
 
 /** An interface name test; `name` may end in `+` (iptables' prefix wildcard). */
 export interface InterfaceMatch {
