@@ -1,0 +1,171 @@
+/** The CLI as users and CI run it: a separate process, its exit codes, its streams and the files it writes. */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileSchema } from '../src/json-schema.js';
+import type { Report } from '../src/report/report.js';
+
+const repo = join(import.meta.dirname, '..');
+const bin = join(repo, 'bin', 'edge-audit');
+const fw = 'fixtures/iptables/network-firewall';
+const host = 'fixtures/iptables/edge-host';
+
+function run(args: string[], cwd = repo) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const json = (args: string[]) => JSON.parse(run([...args, '--format', 'json']).stdout) as Report;
+const validateReport = compileSchema<Report>('schemas/report.schema.json');
+
+describe('edge-audit check', () => {
+  it('exits 0 on a compliant export and writes a report that matches its JSON Schema', () => {
+    const r = run(['check', `${fw}/compliant.rules`, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report.inputs[0].context.profileFile).toBe(`${fw}/edge-audit.json`);
+    expect(report.summary.requirements.satisfied).toBeGreaterThan(0);
+  });
+
+  it('exits 1 on findings at or above --fail-on, 0 below it and with --fail-on none', () => {
+    expect(run(['check', `${fw}/gap.rules`, '--format', 'json']).code).toBe(1);
+    expect(run(['check', `${fw}/gap.rules`, '--format', 'json', '--fail-on', 'critical']).code).toBe(0);
+    expect(run(['check', `${fw}/exposed-23456.rules`, '--format', 'json', '--fail-on', 'critical']).code).toBe(1);
+    expect(run(['check', `${fw}/gap.rules`, '--format', 'json', '--fail-on', 'none']).code).toBe(0);
+  });
+
+  it('gives byte-identical output for the same input', () => {
+    const a = run(['check', `${fw}/any-service.rules`, '--format', 'json']).stdout;
+    const b = run(['check', `${fw}/any-service.rules`, '--format', 'json']).stdout;
+    expect(a.length).toBeGreaterThan(1000);
+    expect(a).toBe(b);
+  });
+
+  it('audits several files in one report, each against the profile beside it', () => {
+    const report = json(['check', `${fw}/gap.rules`, `${host}/gap.rules`]);
+    expect(report.inputs.map((i) => [i.file, i.context.deviceRole])).toEqual([
+      [`${fw}/gap.rules`, 'network-firewall'],
+      [`${host}/gap.rules`, 'edge-host'],
+    ]);
+    expect(new Set(report.findings.map((f) => f.file))).toEqual(new Set([`${fw}/gap.rules`, `${host}/gap.rules`]));
+  });
+
+  it('prints a table with the requirement matrix and findings', () => {
+    const r = run(['check', `${fw}/gap.rules`, '--format', 'table']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('lync2013-xmpp-federation/xmpp-s2s-in');
+    expect(r.stdout).toContain('MISSING');
+    expect(r.stdout).toMatch(/missing-flow/);
+  });
+
+  it('writes --output whole, and nothing when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-'));
+    const out = join(dir, 'report.json');
+    expect(run(['check', `${fw}/gap.rules`, '--format', 'json', '--output', out]).code).toBe(1);
+    expect(validateReport(JSON.parse(readFileSync(out, 'utf8')))).toBe(true);
+    const bad = run(['check', `${fw}/gap.rules`, '--format', 'json', '--output', join(dir, 'missing-dir', 'r.json')]);
+    expect(bad.code).toBe(2);
+    expect(existsSync(join(dir, 'missing-dir'))).toBe(false);
+  });
+
+  it('infers roles, interfaces and features when there is no profile, and says from which lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-'));
+    copyFileSync(join(repo, fw, 'gap.rules'), join(dir, 'fw.rules'));
+    const r = run(['check', 'fw.rules', '--format', 'json'], dir);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.profile.inferred).toBe(true);
+    const ctx = report.inputs[0]!.context;
+    expect(ctx.profileFile).toBeNull();
+    expect(ctx.deviceRole).toBe('network-firewall');
+    expect(ctx.roles['access-edge']).toEqual(['203.0.113.10/31']);
+    expect(ctx.interfaces).toMatchObject({ eth0: 'internet', eth1: 'edge-external', eth3: 'internal' });
+    const inferred = ctx.inferences.find((i) => i.field === 'roles.access-edge')!;
+    const lines = readFileSync(join(dir, 'fw.rules'), 'utf8').split('\n');
+    expect(inferred.evidence.length).toBeGreaterThan(0);
+    for (const e of inferred.evidence) expect(lines[e.line - 1]).toBe(e.text);
+    // The gap is still found without a profile.
+    expect(report.findings.map((f) => f.check)).toContain('missing-flow');
+  });
+});
+
+describe('bad input', () => {
+  const oneLine = (s: string) => s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
+
+  it('names a missing file, exit 2, one line', () => {
+    const r = run(['check', 'nope.rules']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope.rules');
+    expect(oneLine(r.stderr)).toBe(true);
+  });
+
+  it('refuses a file it does not recognize', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-'));
+    writeFileSync(join(dir, 'notes.txt'), 'hello\nworld\n');
+    const r = run(['check', 'notes.txt'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/notes\.txt: not a recognized firewall export/);
+  });
+
+  it('names the file and line of a malformed export', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-'));
+    writeFileSync(join(dir, 'bad.rules'), '*filter\n:INPUT DROP [0:0]\n-A INPUT -s 300.1.1.1 -j ACCEPT\nCOMMIT\n');
+    const r = run(['check', 'bad.rules'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^edge-audit: bad\.rules:3: /);
+    expect(oneLine(r.stderr)).toBe(true);
+  });
+
+  it('names the field of an invalid profile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-'));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ roles: { 'access-edge': ['203.0.113.300'] } }));
+    const r = run(['check', join(repo, fw, 'gap.rules'), '--profile', 'p.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('p.json: /roles/access-edge');
+  });
+
+  it('rejects an unknown pack and an unknown --fail-on value', () => {
+    expect(run(['check', `${fw}/gap.rules`, '--pack', 'nope']).code).toBe(2);
+    expect(run(['check', `${fw}/gap.rules`, '--fail-on', 'severe']).code).toBe(2);
+  });
+});
+
+describe('edge-audit trace', () => {
+  it('names the rule that permits a packet', () => {
+    const r = run(['trace', `${fw}/compliant.rules`, '--src', '198.51.100.7', '--dst', '203.0.113.11', '--proto', 'tcp', '--dport', '5269', '--in', 'eth0', '--out', 'eth1', '--json']);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t.decision).toBe('permit');
+    expect(t.default).toBe(false);
+    const lines = readFileSync(join(repo, fw, 'compliant.rules'), 'utf8').split('\n');
+    expect(lines[t.rule.line - 1]).toBe(t.rule.text);
+    expect(t.rule.text).toContain('--dport 5269');
+  });
+
+  it('reports the default policy when no rule matches', () => {
+    const t = JSON.parse(run(['trace', `${fw}/gap.rules`, '--src', '198.51.100.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5269', '--in', 'eth0', '--out', 'eth1', '--json']).stdout);
+    expect(t).toMatchObject({ decision: 'deny', default: true, rule: null });
+  });
+
+  it('traces one chain with --chain', () => {
+    const t = JSON.parse(run(['trace', `${host}/exposed-23456.rules`, '--src', '198.51.100.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '23456', '--chain', 'INPUT', '--in', 'eth0', '--json']).stdout);
+    expect(t.decision).toBe('permit');
+    expect(t.rule.text).toContain('--dport 23456');
+  });
+
+  it('refuses a port for a protocol without ports, and a missing --dport', () => {
+    expect(run(['trace', `${fw}/gap.rules`, '--src', '1.2.3.4', '--dst', '5.6.7.8', '--proto', 'icmp', '--dport', '80', '--in', 'eth0']).code).toBe(2);
+    expect(run(['trace', `${fw}/gap.rules`, '--src', '1.2.3.4', '--dst', '5.6.7.8', '--proto', 'tcp', '--in', 'eth0']).code).toBe(2);
+  });
+});
+
+describe('edge-audit policies', () => {
+  it('lists both seed packs with their rules and sources', () => {
+    const packs = JSON.parse(run(['policies', '--json']).stdout) as { id: string; rules: { id: string }[] }[];
+    expect(packs.map((p) => p.id)).toEqual(['lync2013-sip-federation-public-im', 'lync2013-xmpp-federation']);
+    const text = run(['policies']).stdout;
+    expect(text).toContain('JJ618371');
+    expect(text).toContain('wlm-stun-in');
+  });
+});
