@@ -1,10 +1,10 @@
-import { intersectFlows, Ports, Protocols, type HeaderSpace } from '../model/header-space.js';
+import { headerSpace, intersectFlows, Ports, Protocols, type HeaderSpace } from '../model/header-space.js';
 import type { Device, Filter, Rule } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
 import { appliesTo, evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
 import { candidateRules } from '../engine/rule-index.js';
 import { roleEnd, type AuditContext } from '../audit/context.js';
-import { pathContext, queryPaths, type FlowEnd, type QueryPath } from '../audit/flow-query.js';
+import { pathContext, queryPaths, tcpOrUdp, type FlowEnd, type QueryPath } from '../audit/flow-query.js';
 import { portSet } from '../audit/requirements.js';
 import { deciderEvidence, type Finding, type Severity } from '../audit/result.js';
 import { finding, type Check } from './check.js';
@@ -27,12 +27,13 @@ export const anyRule: Check = {
   cites: 'Lync Server 2013 port summaries: only the listed protocols and ports, between the listed sources and destinations',
   run({ ctx }) {
     const found = new Map<string, Finding>();
+    const rows = documentedRows(ctx);
     for (const edge of edgeRoles(ctx)) {
       const side = otherSide(edge);
       for (const [from, to, inbound] of [[side, edge, true], [edge, side, false]] as const) {
         const { paths } = queryPaths(ctx.device, ctx.placement, { from, to, protocols: Protocols.any(), dport: Ports.any() });
         for (const qp of paths) {
-          for (const [d, reached, breadth] of [...broadRules(ctx, qp, inbound, side.zone), ...permittingDefaults(ctx, qp, inbound)]) {
+          for (const [d, reached, breadth] of [...broadRules(ctx, rows, qp, inbound, side.zone), ...permittingDefaults(ctx, qp, inbound)]) {
             const f = anyFinding(this, ctx, d, breadth, from, to, reached);
             found.set(f.id, f);
           }
@@ -45,13 +46,13 @@ export const anyRule: Check = {
 
 type Hit = readonly [Decider, readonly HeaderSpace[], Breadth];
 
-function* broadRules(ctx: AuditContext, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
-  for (const filter of reachableFilters(ctx.device, qp.path.filters)) {
+function* broadRules(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
+  for (const filter of reachableFilters(ctx.device, qp)) {
     for (const rule of candidateRules(filter, [qp.space])) {
       if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathContext(qp.path))) continue;
       const own = intersectFlows([qp.space], rule.match.flows);
       if (own.length === 0) continue;
-      const breadths = breadthOf(ctx, rule, own, inbound, sideZone);
+      const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
       if (breadths.length === 0) continue;
       const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathContext(qp.path));
       const decided = outcomes.filter((o) => decidedBy(o, rule));
@@ -80,15 +81,19 @@ function* permittingDefaults(ctx: AuditContext, qp: QueryPath, inbound: boolean)
   if (reached.length > 0 && (inbound || reached.some((h) => h.proto.isFull()))) yield [unfiltered[0]!.decidedBy!, reached, 'any service'];
 }
 
-/** The path's filters and every filter they call or jump to. */
-function reachableFilters(device: Device, start: readonly Filter[]): Filter[] {
-  const seen = new Set<Filter>(start);
-  const queue = [...start];
+/**
+ * The path's filters and every filter a flow of the query can be sent to from them: only jumps that can match
+ * it on this path count (a chain entered only from another interface pair holds nothing for this path).
+ */
+function reachableFilters(device: Device, qp: QueryPath): Filter[] {
+  const ctx = pathContext(qp.path);
+  const seen = new Set<Filter>(qp.path.filters);
+  const queue = [...qp.path.filters];
   for (let f = queue.shift(); f; f = queue.shift()) {
     for (const r of f.rules) {
-      if (r.action.type !== 'call' && r.action.type !== 'goto') continue;
+      if ((r.action.type !== 'call' && r.action.type !== 'goto') || !r.enabled || !appliesTo(r, ctx)) continue;
       const target = device.filters.get(r.action.filter);
-      if (target && !seen.has(target)) {
+      if (target && !seen.has(target) && intersectFlows([qp.space], r.match.flows).length > 0) {
         seen.add(target);
         queue.push(target);
       }
@@ -116,22 +121,36 @@ const PORTED = Protocols.only(6, 17, 132, 136);
  * inbound rows name the Edge address; the internal rows' "Any" stands for the Front End pool): an ICMP rule
  * or another service's rule that is broad elsewhere is not a statement about the documented flows.
  */
-function breadthOf(ctx: AuditContext, rule: Rule, own: readonly HeaderSpace[], inbound: boolean, sideZone: Zone): Breadth[] {
+function breadthOf(ctx: AuditContext, rows: DocumentedRows, rule: Rule, own: readonly HeaderSpace[], inbound: boolean, sideZone: Zone): Breadth[] {
   const spaces = rule.match.flows;
   const out: Breadth[] = [];
   if (spaces.some((h) => h.proto.isFull() || (h.proto.isSubsetOf(PORTED) && h.dport.isFull()))) out.push('any service');
-  if (inbound && ctx.placement.deviceRole === 'network-firewall' && spaces.some((h) => h.dst.isAnyOfItsFamilies()) && reachesRows(ctx, own, 'inbound')) {
+  if (inbound && ctx.placement.deviceRole === 'network-firewall' && spaces.some((h) => h.dst.isAnyOfItsFamilies()) && reaches(rows.inbound, own)) {
     out.push('any destination');
   }
-  if (inbound && sideZone === 'internal' && ctx.roles.has('front-end') && spaces.some((h) => h.src.isAnyOfItsFamilies()) && reachesRows(ctx, own, 'internal')) {
+  if (inbound && sideZone === 'internal' && ctx.roles.has('front-end') && spaces.some((h) => h.src.isAnyOfItsFamilies()) && reaches(rows.internal, own)) {
     out.push('any source');
   }
   return out;
 }
 
-function reachesRows(ctx: AuditContext, flows: readonly HeaderSpace[], direction: 'inbound' | 'internal'): boolean {
-  const rows = ctx.packs.flatMap((p) => p.rules).filter((r) => r.direction === direction);
-  return rows.some((r) => flows.some((h) => h.proto.has(r.protocol === 'tcp' ? 6n : 17n) && h.dport.overlaps(portSet(r.ports))));
+/** The protocol and ports of the documented inbound and internal rows, as flow sets. */
+interface DocumentedRows {
+  readonly inbound: readonly HeaderSpace[];
+  readonly internal: readonly HeaderSpace[];
+}
+
+function documentedRows(ctx: AuditContext): DocumentedRows {
+  const rows = (direction: 'inbound' | 'internal') =>
+    ctx.packs
+      .flatMap((p) => p.rules)
+      .filter((r) => r.direction === direction)
+      .map((r) => headerSpace({ proto: tcpOrUdp(r.protocol), dport: portSet(r.ports) }));
+  return { inbound: rows('inbound'), internal: rows('internal') };
+}
+
+function reaches(rows: readonly HeaderSpace[], flows: readonly HeaderSpace[]): boolean {
+  return rows.some((r) => flows.some((h) => h.proto.overlaps(r.proto) && h.dport.overlaps(r.dport)));
 }
 
 const SEVERITY: Record<Breadth, Severity> = { 'any service': 'high', 'any destination': 'medium', 'any source': 'low' };

@@ -13,12 +13,15 @@ export function describeBlockers(parts: readonly DecidedPart[]): string {
   return `blocked by ${[...names].join(', ')}`;
 }
 
+/** How many uncovered parts a report lists before it says how many more there are. */
+export const MAX_UNCOVERED_PARTS = 20;
+
 /** The uncovered parts of a flow, each as destination ports, addresses and what blocks it. */
 export function describeUncovered(parts: readonly DecidedPart[]): string[] {
-  return parts.flatMap((p) =>
-    p.flows.map((h) => {
-      const src = h.src.isAnyOfItsFamilies() ? 'any' : h.src.toString();
-      return `port ${Ports.format(h.dport)} from ${src} to ${h.dst.toString()} (${describeBlockers([p])})`;
-    }),
-  );
+  const all = parts.flatMap((p) => p.flows.map((h) => ({ h, p })));
+  const shown = all.slice(0, MAX_UNCOVERED_PARTS).map(({ h, p }) => {
+    const src = h.src.isAnyOfItsFamilies() ? 'any' : h.src.toString();
+    return `port ${Ports.format(h.dport)} from ${src} to ${h.dst.toString()} (${describeBlockers([p])})`;
+  });
+  return all.length > shown.length ? [...shown, `and ${all.length - shown.length} more parts`] : shown;
 }

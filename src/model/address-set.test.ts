@@ -31,5 +31,7 @@ describe('AddressSet', () => {
     expect(toPrefixes(0n, 255n, 32)).toEqual([[0n, 24]]);
     expect(AddressSet.parse('10.0.0.1-10.0.0.254').toStrings()).toEqual(['10.0.0.1-10.0.0.254']);
     expect(AddressSet.any('ipv4').toString()).toBe('any IPv4');
+    const many = AddressSet.parseAll(Array.from({ length: 30 }, (_, k) => `10.0.${k * 2}.1`));
+    expect(many.toString()).toBe(`${Array.from({ length: 12 }, (_, k) => `10.0.${k * 2}.1`).join(', ')} and 18 more ranges`);
   });
 });

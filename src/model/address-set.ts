@@ -118,8 +118,15 @@ export class AddressSet {
     return [...formatFamily(this.v4, 32, Address4.fromBigInt), ...formatFamily(this.v6, 128, Address6.fromBigInt)];
   }
 
+  /** For messages: at most a dozen terms, then how many more (a set like "any but 20,000 hosts" stays readable). */
   toString(): string {
     if (this.isEmpty()) return 'none';
+    const count = this.v4.count + this.v6.count;
+    if (count > MAX_TERMS_SHOWN) {
+      const v4 = this.v4.intervals.slice(0, MAX_TERMS_SHOWN);
+      const head = new AddressSet(IntervalSet.of(V4_MAX, v4), IntervalSet.of(V6_MAX, this.v6.intervals.slice(0, MAX_TERMS_SHOWN - v4.length)));
+      return `${head.toStrings().join(', ')} and ${count - MAX_TERMS_SHOWN} more ranges`;
+    }
     const parts: string[] = [];
     if (this.v4.isFull()) parts.push('any IPv4');
     if (this.v6.isFull()) parts.push('any IPv6');
@@ -132,6 +139,8 @@ export class AddressSet {
 }
 
 export class AddressError extends Error {}
+
+const MAX_TERMS_SHOWN = 12;
 
 const parseCache = new Map<string, AddressSet>();
 

@@ -38,4 +38,30 @@ describe('IntervalSet', () => {
     expect(set([1, 5]).isSubsetOf(set([0, 10]))).toBe(true);
     expect(set([1, 15]).isSubsetOf(set([0, 10]))).toBe(false);
   });
+
+  it('agrees with a brute-force bitset on random sets, for number- and bigint-backed universes', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 16807) % 2147483647) % n);
+    const N = 64;
+    for (const max of [63n, (1n << 128n) - 1n]) {
+      // Only values below N are used, so the brute force also works in the 128-bit universe.
+      const members = (s: IntervalSet) => Array.from({ length: N }, (_, v) => s.has(BigInt(v)));
+      const random = () => IntervalSet.of(max, Array.from({ length: rand(5) }, () => { const lo = rand(N); return [BigInt(lo), BigInt(Math.min(N - 1, lo + rand(12)))] as const; }));
+      for (let k = 0; k < 300; k++) {
+        const a = random();
+        const b = random();
+        const ma = members(a);
+        const mb = members(b);
+        expect(members(a.union(b))).toEqual(ma.map((x, v) => x || mb[v]));
+        expect(members(a.intersect(b))).toEqual(ma.map((x, v) => x && mb[v]));
+        expect(members(a.subtract(b))).toEqual(ma.map((x, v) => x && !mb[v]));
+        expect(members(a.complement()).slice(0, N)).toEqual(ma.map((x) => !x));
+        expect(a.overlaps(b)).toBe(ma.some((x, v) => x && mb[v]));
+        expect(a.size()).toBe(BigInt(ma.filter(Boolean).length));
+        // Canonical form: equal sets are equal however they were built.
+        expect(a.union(b).equals(b.union(a))).toBe(true);
+      }
+    }
+  });
 });
+

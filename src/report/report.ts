@@ -150,7 +150,7 @@ function reportRequirement(ctx: AuditContext, r: EvaluatedRequirement): ReportRe
           ...partsEvidence(v.denied, 'deny', file),
         ])
       : [],
-    uncovered: v && r.status !== 'satisfied' ? describeUncovered(v.denied) : [],
+    uncovered: v && (r.status === 'partial' || r.status === 'missing') ? describeUncovered(v.denied) : [],
   };
 }
 
