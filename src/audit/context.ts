@@ -52,10 +52,13 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
 
   const deviceRole = p?.deviceRole ?? inferDeviceRole(device, inferences);
   const roles = new Map(profile?.roles ?? []);
-  inferRoles(device, roles, inferences);
+  // Read once, and only when something is left to infer: a 100,000-rule export has many permit rules.
+  let permits: Rule[] | undefined;
+  const rules = () => (permits ??= permitRules(device));
+  inferRoles(rules, roles, inferences);
   const interfaces = new Map<string, Zone>(Object.entries(p?.interfaces ?? {}));
-  if (interfaces.size === 0) inferInterfaces(device, deviceRole, inferences).forEach((z, name) => interfaces.set(name, z));
-  const features = { ...inferFeatures(device, p?.features ?? {}, inferences), ...(p?.features ?? {}) } as Record<Feature, boolean>;
+  if (interfaces.size === 0) inferInterfaces(rules(), deviceRole, inferences).forEach((z, name) => interfaces.set(name, z));
+  const features = { ...inferFeatures(rules, p?.features ?? {}, inferences), ...(p?.features ?? {}) } as Record<Feature, boolean>;
 
   return {
     device,
@@ -104,18 +107,17 @@ function inferDeviceRole(device: Device, inferences: Inference[]): DeviceRole {
 }
 
 /** Roles the profile does not give, read from the addresses of the rules that open the Edge's documented ports. */
-function inferRoles(device: Device, roles: Map<string, AddressSet>, inferences: Inference[]): void {
+function inferRoles(rules: () => Rule[], roles: Map<string, AddressSet>, inferences: Inference[]): void {
   const guesses: { role: string; ports: number[]; side: 'src' | 'dst' }[] = [
     { role: 'access-edge', ports: [5061, 5269, 443], side: 'dst' },
     { role: 'edge-internal', ports: [23456, 4443, 5062, 8057], side: 'dst' },
     { role: 'front-end', ports: [23456], side: 'src' },
   ];
-  const rules = permitRules(device);
   for (const { role, ports, side } of guesses) {
     if (roles.has(role)) continue;
     let found = AddressSet.NONE;
     const evidence: Origin[] = [];
-    for (const rule of rules) {
+    for (const rule of rules()) {
       for (const h of rule.match.flows) {
         const addr = h[side];
         if (!tcpPortsOf(h, ports) || addr.isAnyOfItsFamilies()) continue;
@@ -137,7 +139,7 @@ function inferRoles(device: Device, roles: Map<string, AddressSet>, inferences: 
  * 5061/5269 arrive faces the Internet (or, on an Edge host, is its external NIC); the one where 23456 arrives
  * faces the internal network (or is the Edge's internal NIC).
  */
-function inferInterfaces(device: Device, deviceRole: DeviceRole, inferences: Inference[]): Map<string, Zone> {
+function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferences: Inference[]): Map<string, Zone> {
   const found = new Map<string, { zone: Zone; evidence: Origin[] }>();
   const note = (name: string | undefined, zone: Zone, origin: Origin) => {
     if (!name || name.endsWith('+')) return;
@@ -146,7 +148,7 @@ function inferInterfaces(device: Device, deviceRole: DeviceRole, inferences: Inf
     else if (known.zone === zone) known.evidence.push(origin);
   };
   const host = deviceRole === 'edge-host';
-  for (const rule of permitRules(device)) {
+  for (const rule of rules) {
     const i = rule.match.inInterface?.negated ? undefined : rule.match.inInterface?.name;
     const o = rule.match.outInterface?.negated ? undefined : rule.match.outInterface?.name;
     for (const h of rule.match.flows) {
@@ -168,14 +170,13 @@ function inferInterfaces(device: Device, deviceRole: DeviceRole, inferences: Inf
 }
 
 /** A feature counts as deployed when the configuration mentions its ports at all; said so in the report. */
-function inferFeatures(device: Device, given: Partial<Record<Feature, boolean>>, inferences: Inference[]): Record<Feature, boolean> {
+function inferFeatures(rules: () => Rule[], given: Partial<Record<Feature, boolean>>, inferences: Inference[]): Record<Feature, boolean> {
   const signals: Record<Feature, number[]> = { xmppFederation: [5269, 23456], sipFederation: [5061], remoteUsers: [443], publicIm: [] };
-  const rules = permitRules(device);
   const out = {} as Record<Feature, boolean>;
   for (const feature of FEATURES) {
     if (given[feature] !== undefined) continue;
     const ports = signals[feature];
-    const evidence = rules.filter((r) => r.match.flows.some((h) => tcpPortsOf(h, ports))).map((r) => r.origin);
+    const evidence = rules().filter((r) => r.match.flows.some((h) => tcpPortsOf(h, ports))).map((r) => r.origin);
     out[feature] = evidence.length > 0;
     inferences.push({
       field: `features.${feature}`,

@@ -52,30 +52,39 @@ export function candidateRules(filter: Filter, flows: FlowSet): Rule[] {
   return out;
 }
 
-function lookup(index: Index, q: Float64Array): number[] {
+function lookup(index: Index, q: Float64Array): Iterable<number> {
   const v6 = q[F.v6]!;
-  const ids: number[] = [...index.wide];
   const addressBlocks = (lo: number, hi: number, v6Flag: number) =>
     (v6 & v6Flag) === 0 && lo >= 0 && Math.floor(hi / 65536) - Math.floor(lo / 65536) < MAX_BLOCKS_PER_QUERY ? blocks(lo, hi) : undefined;
-  collect(ids, index.byDst, addressBlocks(q[F.dstLo]!, q[F.dstHi]!, V6_DST));
-  collect(ids, index.bySrc, addressBlocks(q[F.srcLo]!, q[F.srcHi]!, V6_SRC));
   const firstBucket = q[F.dportLo]! >> PORT_BUCKET_BITS;
   const lastBucket = q[F.dportHi]! >> PORT_BUCKET_BITS;
-  collect(ids, index.byPort, lastBucket - firstBucket < MAX_PORT_BUCKETS_PER_QUERY ? range(firstBucket, lastBucket) : undefined);
+  const lists = [
+    index.wide,
+    ...collect(index.byDst, addressBlocks(q[F.dstLo]!, q[F.dstHi]!, V6_DST)),
+    ...collect(index.bySrc, addressBlocks(q[F.srcLo]!, q[F.srcHi]!, V6_SRC)),
+    ...collect(index.byPort, lastBucket - firstBucket < MAX_PORT_BUCKETS_PER_QUERY ? range(firstBucket, lastBucket) : undefined),
+  ];
   // First-match verdicts depend on rule order, so candidates go back in order, each once.
-  ids.sort((a, b) => a - b);
-  return ids.filter((id, k) => k === 0 || ids[k - 1] !== id);
+  return mergeSorted(lists);
 }
 
-function collect(into: number[], cls: Class, keys: number[] | undefined): void {
-  if (!keys) {
-    into.push(...cls.all);
-    return;
+/** The id lists of the touched buckets (all of the class when the query is broad in its field); each list is sorted. */
+function collect(cls: Class, keys: number[] | undefined): number[][] {
+  return keys ? keys.map((k) => cls.buckets.get(k) ?? []) : [cls.all];
+}
+
+/** One sorted list of ids without repeats (a rule spanning two port buckets is in both); a typed array sorts natively. */
+function mergeSorted(lists: readonly number[][]): Iterable<number> {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  const all = new Int32Array(nonEmpty.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const l of nonEmpty) {
+    all.set(l, at);
+    at += l.length;
   }
-  for (const k of keys) {
-    const list = cls.buckets.get(k);
-    if (list) into.push(...list);
-  }
+  all.sort();
+  return all.filter((id, k) => k === 0 || all[k - 1] !== id);
 }
 
 function blocks(lo: number, hi: number): number[] {
