@@ -1,7 +1,6 @@
 import { onlySourcesNarrowed } from '../audit/flow-query.js';
-import { describeQuery } from '../audit/requirements.js';
-import { partsEvidence, uniqueEvidence } from '../audit/result.js';
-import { citationOf, finding, type Check } from './check.js';
+import { partsEvidence } from '../audit/result.js';
+import { requirementFinding, type Check } from './check.js';
 import { describeUncovered } from './describe.js';
 
 export const partialFlow: Check = {
@@ -15,22 +14,13 @@ export const partialFlow: Check = {
     return requirements
       .filter((r) => r.status === 'partial' && r.query && r.verdict)
       .map((r) => {
-        const { rule } = r.requirement;
         const v = r.verdict!;
         const sourcesOnly = onlySourcesNarrowed(r.query!, v);
-        const flow = describeQuery(r.query!);
-        return finding({
-          check: this.id,
+        return requirementFinding(this, ctx, r, {
           severity: sourcesOnly ? 'low' : this.defaultSeverity,
-          requirement: r.requirement.id,
-          citation: citationOf(r),
-          file: ctx.device.file,
-          flow,
-          message: `${rule.title}: ${rule.protocol.toUpperCase()} ${flow.dport} ${rule.from} → ${rule.to} is only partly permitted${sourcesOnly ? ' (only from some sources; the documentation says Any)' : ''}. Not covered: ${describeUncovered(v.denied).join('; ')}.`,
-          evidence: uniqueEvidence([
-            ...partsEvidence(v.denied, 'deny', ctx.device.file),
-            ...partsEvidence(v.permitted, 'permit', ctx.device.file),
-          ]),
+          message: (flow) =>
+            `${r.requirement.rule.title}: ${flow} is only partly permitted${sourcesOnly ? ' (only from some sources; the documentation says Any)' : ''}. Not covered: ${describeUncovered(v.denied).join('; ')}.`,
+          evidence: [...partsEvidence(v.denied, 'deny', ctx.device.file), ...partsEvidence(v.permitted, 'permit', ctx.device.file)],
         });
       });
   },

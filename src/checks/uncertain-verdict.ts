@@ -1,6 +1,5 @@
-import { describeQuery } from '../audit/requirements.js';
-import { uncertaintyEvidence, uniqueEvidence } from '../audit/result.js';
-import { citationOf, finding, type Check } from './check.js';
+import { uncertaintyEvidence } from '../audit/result.js';
+import { requirementFinding, type Check } from './check.js';
 
 export const uncertainVerdict: Check = {
   id: 'uncertain-verdict',
@@ -13,19 +12,11 @@ export const uncertainVerdict: Check = {
     return requirements
       .filter((r) => r.status === 'uncertain' || (r.status === 'partial' && (r.verdict?.uncertain.length ?? 0) > 0))
       .map((r) => {
-        const { rule } = r.requirement;
         const reasons = new Set((r.verdict?.uncertain ?? []).flatMap((u) => u.uncertainty.map((x) => x.reason)));
         if (reasons.size === 0) reasons.add(r.reason);
-        const flow = r.query ? describeQuery(r.query) : { protocol: rule.protocol, from: rule.from, to: rule.to, src: ['?'], dst: ['?'], dport: rule.ports.join(',') };
-        return finding({
-          check: this.id,
-          severity: this.defaultSeverity,
-          requirement: r.requirement.id,
-          citation: citationOf(r),
-          file: ctx.device.file,
-          flow,
-          message: `${rule.title}: cannot tell whether ${rule.protocol.toUpperCase()} ${flow.dport} ${rule.from} → ${rule.to} is permitted: it depends on ${[...reasons].join('; ')}.`,
-          evidence: uniqueEvidence(uncertaintyEvidence(r.verdict?.uncertain ?? [])),
+        return requirementFinding(this, ctx, r, {
+          message: (flow) => `${r.requirement.rule.title}: cannot tell whether ${flow} is permitted: it depends on ${[...reasons].join('; ')}.`,
+          evidence: uncertaintyEvidence(r.verdict?.uncertain ?? []),
         });
       });
   },

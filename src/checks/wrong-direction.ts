@@ -1,9 +1,9 @@
 import { roleEnd } from '../audit/context.js';
 import { evaluateFlow, verdictOf } from '../audit/flow-query.js';
 import { describeQuery, portSet, queryOf, type EvaluatedRequirement } from '../audit/requirements.js';
-import { partsEvidence, uniqueEvidence, type Finding } from '../audit/result.js';
+import { partsEvidence, type Finding } from '../audit/result.js';
 import type { PackRule } from '../policy/pack.js';
-import { citationOf, finding, type Check, type CheckInput } from './check.js';
+import { requirementFinding, type Check, type CheckInput } from './check.js';
 
 export const wrongDirection: Check = {
   id: 'wrong-direction',
@@ -33,17 +33,11 @@ function reversedFlows(check: Check, { ctx, requirements }: CheckInput): Finding
     const query = { ...queryOf(ctx, rule), from: roleEnd(ctx, rule.to), to: roleEnd(ctx, rule.from) };
     const verdict = verdictOf(evaluateFlow(ctx.device, ctx.placement, query));
     if (verdict.permitted.length === 0) continue;
-    const flow = describeQuery(query);
     findings.push(
-      finding({
-        check: check.id,
-        severity: check.defaultSeverity,
-        requirement: r.requirement.id,
-        citation: citationOf(r),
-        file: ctx.device.file,
-        flow,
-        message: `${rule.protocol.toUpperCase()} ${flow.dport} is permitted ${rule.to} → ${rule.from}, but the documentation opens it only ${rule.from} → ${rule.to} (${rule.title}).`,
-        evidence: uniqueEvidence(partsEvidence(verdict.permitted, 'permit', ctx.device.file)),
+      requirementFinding(check, ctx, r, {
+        flow: describeQuery(query),
+        message: (flow) => `${flow} is permitted, but the documentation opens it only ${rule.from} → ${rule.to} (${rule.title}).`,
+        evidence: partsEvidence(verdict.permitted, 'permit', ctx.device.file),
       }),
     );
   }
@@ -59,15 +53,13 @@ function oneWayPairs(check: Check, { ctx, requirements }: CheckInput): Finding[]
     .map((r) => {
       const other = byRule.get(r.requirement.rule.bidirectionalWith!)!;
       const flow = describeQuery(r.query!);
-      return finding({
-        check: check.id,
+      return requirementFinding(check, ctx, r, {
         severity: 'low',
-        requirement: r.requirement.id,
-        citation: citationOf(r),
-        file: ctx.device.file,
+        // Not the documented flow itself (missing-flow has that id): the pair, open one way.
         flow: { ...flow, from: `${flow.from}<->${flow.to}`, to: 'one-way' },
-        message: `${r.requirement.rule.protocol.toUpperCase()} ${flow.dport} is documented in both directions, but only ${other.requirement.rule.from} → ${other.requirement.rule.to} is permitted; ${r.requirement.rule.from} → ${r.requirement.rule.to} is not.`,
-        evidence: uniqueEvidence(partsEvidence(other.verdict?.permitted ?? [], 'permit', ctx.device.file)),
+        message: () =>
+          `${r.requirement.rule.protocol.toUpperCase()} ${flow.dport} is documented in both directions, but only ${other.requirement.rule.from} → ${other.requirement.rule.to} is permitted; ${r.requirement.rule.from} → ${r.requirement.rule.to} is not.`,
+        evidence: partsEvidence(other.verdict?.permitted ?? [], 'permit', ctx.device.file),
       });
     });
 }
