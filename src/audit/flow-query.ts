@@ -151,7 +151,7 @@ export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
  * True when the permitted parts reach every documented destination address and port from at least one
  * source: the firewall narrowed only the sources (e.g. to known federation partners), not the service.
  */
-export function onlySourcesNarrowed(query: FlowQuery, verdict: FlowVerdict): boolean {
+export function onlySourcesNarrowed(verdict: FlowVerdict): boolean {
   if (verdict.permitted.length === 0) return false;
   const widen = (h: HeaderSpace): HeaderSpace => ({ ...h, src: AddressSet.any(), sport: Ports.any() });
   const wanted = verdict.denied.flatMap((d) => d.flows.map(widen));

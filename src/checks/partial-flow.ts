@@ -12,10 +12,10 @@ export const partialFlow: Check = {
   cites: 'Lync Server 2013 port summaries (TechNet JJ618371, JJ618373)',
   run({ ctx, requirements }) {
     return requirements
-      .filter((r) => r.status === 'partial' && r.query && r.verdict)
+      .filter((r) => r.status === 'partial' && r.verdict)
       .map((r) => {
         const v = r.verdict!;
-        const sourcesOnly = onlySourcesNarrowed(r.query!, v);
+        const sourcesOnly = onlySourcesNarrowed(v);
         return requirementFinding(this, ctx, r, {
           severity: sourcesOnly ? 'low' : this.defaultSeverity,
           message: (flow) =>
