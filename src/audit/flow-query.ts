@@ -125,7 +125,8 @@ export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
   const denied: DecidedPart[] = [];
   const uncertain: DecidedPart[] = [];
   const notes = [...evaluation.notEvaluated];
-  if (evaluation.paths.length === 0) return { status: 'not-on-path', permitted, denied, uncertain, notes };
+  // No path because the export lacks the flow's address family is not the same as a flow that never crosses the device.
+  if (evaluation.paths.length === 0) return { status: notes.length > 0 ? 'uncertain' : 'not-on-path', permitted, denied, uncertain, notes };
 
   const assumed = evaluation.paths.some((p) => p.path.assumed);
   for (const pe of evaluation.paths) {

@@ -191,6 +191,16 @@ describe('uncertain verdicts', () => {
   });
 });
 
+describe('address families', () => {
+  it('calls a flow uncertain, not inapplicable, when its roles have only addresses of a family the export lacks', () => {
+    const v6Only: SiteProfile = { ...FIREWALL, roles: { 'access-edge': ['2001:db8:10::10'], 'edge-internal': ['2001:db8:11::10'], 'front-end': ['2001:db8:20::/64'] } };
+    const a = audit(forward(COMPLIANT_FORWARD), v6Only);
+    const s2s = a.requirements.find((r) => r.requirement.rule.id === 'xmpp-s2s-in')!;
+    expect(s2s.status).toBe('uncertain');
+    expect(s2s.reason).toContain('the export has no IPv6 rules');
+  });
+});
+
 describe('finding ids', () => {
   it('do not change when rules move to other lines', () => {
     const rules = COMPLIANT_FORWARD.map((l) => l.replace('443,5061,5269', '443,5061'));
