@@ -126,16 +126,21 @@ function add(cls: Class, keys: number[], id: number): void {
 
 /** Writes the bounding box of a flow set at `at`; false when the set is empty. IPv4 bounds are -1 when the set has no IPv4 part. */
 function writeBox(out: Float64Array, at: number, flows: FlowSet): boolean {
-  const h = hull(flows);
-  if (!h || h.dport.isEmpty() || h.proto.isEmpty() || h.dst.isEmpty() || h.src.isEmpty()) return false;
-  out[at + F.dportLo] = Number(h.dport.lowest());
-  out[at + F.dportHi] = Number(h.dport.highest());
-  out[at + F.protoLo] = Number(h.proto.lowest());
-  out[at + F.protoHi] = Number(h.proto.highest());
-  out[at + F.dstLo] = h.dst.v4.isEmpty() ? -1 : Number(h.dst.v4.lowest());
-  out[at + F.dstHi] = h.dst.v4.isEmpty() ? -1 : Number(h.dst.v4.highest());
-  out[at + F.srcLo] = h.src.v4.isEmpty() ? -1 : Number(h.src.v4.lowest());
-  out[at + F.srcHi] = h.src.v4.isEmpty() ? -1 : Number(h.src.v4.highest());
+  // Most rules match one header space: its own sets are the hull.
+  const h = flows.length === 1 ? flows[0] : hull(flows);
+  const dport = h?.dport.numericBounds();
+  const proto = h?.proto.numericBounds();
+  if (!h || !dport || !proto || h.dst.isEmpty() || h.src.isEmpty()) return false;
+  const dst = h.dst.v4.numericBounds() ?? [-1, -1];
+  const src = h.src.v4.numericBounds() ?? [-1, -1];
+  out[at + F.dportLo] = dport[0];
+  out[at + F.dportHi] = dport[1];
+  out[at + F.protoLo] = proto[0];
+  out[at + F.protoHi] = proto[1];
+  out[at + F.dstLo] = dst[0];
+  out[at + F.dstHi] = dst[1];
+  out[at + F.srcLo] = src[0];
+  out[at + F.srcHi] = src[1];
   out[at + F.v6] = (h.dst.v6.isEmpty() ? 0 : V6_DST) | (h.src.v6.isEmpty() ? 0 : V6_SRC);
   return true;
 }

@@ -124,6 +124,11 @@ export class IntervalSet {
     return this.b.length === 0 ? undefined : BigInt(this.b[this.b.length - 1]!);
   }
 
+  /** The lowest and highest value as doubles (exact up to 2^53: ports, protocols, IPv4), for bounding boxes. */
+  numericBounds(): [number, number] | undefined {
+    return this.b.length === 0 ? undefined : [Number(this.b[0]!), Number(this.b[this.b.length - 1]!)];
+  }
+
   union(other: IntervalSet): IntervalSet {
     this.sameUniverse(other);
     if (other.isEmpty() || this.isFull()) return this;
@@ -203,8 +208,29 @@ export class IntervalSet {
   }
 
   subtract(other: IntervalSet): IntervalSet {
+    this.sameUniverse(other);
     if (other.isEmpty() || this.isEmpty()) return this;
-    return this.intersect(other.complement());
+    if (other.isFull()) return IntervalSet.empty(this.max);
+    const a = this.b;
+    const c = other.b;
+    const out: Bound[] = [];
+    let j = 0;
+    for (let i = 0; i < a.length; i += 2) {
+      let lo = a[i]!;
+      const hi = a[i + 1]!;
+      // Skip the holes that end before this interval, then cut out each one that overlaps it.
+      while (j < c.length && c[j + 1]! < lo) j += 2;
+      let k = j;
+      while (k < c.length && c[k]! <= hi) {
+        if (c[k]! > lo) out.push(lo, dec(c[k]!));
+        lo = inc(c[k + 1]!);
+        if (c[k + 1]! >= hi) break;
+        k += 2;
+      }
+      // What is left after the last hole (none when a hole reached past hi).
+      if (lo <= hi) out.push(lo, hi);
+    }
+    return out.length === a.length && sameBounds(out, a) ? this : new IntervalSet(this.max, this.top, out);
   }
 
   isSubsetOf(other: IntervalSet): boolean {
