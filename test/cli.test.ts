@@ -60,6 +60,15 @@ describe('edge-audit check', () => {
     expect(r.stdout).toMatch(/missing-flow/);
   });
 
+  it('writes every report format the README names', () => {
+    const sarif = JSON.parse(run(['check', `${fw}/gap.rules`, '--format', 'sarif']).stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual(['missing-flow', 'wrong-direction']);
+    expect(run(['check', `${fw}/gap.rules`, '--format', 'junit']).stdout).toMatch(/^<\?xml[^]*<testsuites name="edge-audit"/);
+    expect(run(['check', `${fw}/gap.rules`, '--format', 'markdown']).stdout).toMatch(/^# edge-audit report/);
+    expect(run(['check', `${fw}/gap.rules`, '--format', 'pdf']).code).toBe(2);
+  });
+
   it('writes --output whole, and nothing when it cannot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edge-audit-'));
     const out = join(dir, 'report.json');

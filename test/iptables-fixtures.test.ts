@@ -5,12 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditDevice } from '../src/audit/audit.js';
-import { loadPacks } from '../src/policy/load-packs.js';
-import { loadProfile } from '../src/profile/site-profile.js';
-import { iptablesParser } from '../parsers/iptables/index.js';
+import { auditFixture, REPO } from './helpers/fixtures.js';
 
-const packs = loadPacks();
 const XMPP = 'lync2013-xmpp-federation';
 const SIP = 'lync2013-sip-federation-public-im';
 
@@ -45,14 +41,7 @@ const EXPECTED: Record<string, string[]> = {
   'edge-host/wrong-direction.rules': [`missing-flow ${XMPP}/xmpp-gateway-to-edge@23456`, `wrong-direction ${XMPP}/xmpp-gateway-to-edge@23456`],
 };
 
-const root = join(import.meta.dirname, '..', 'fixtures', 'iptables');
-
-function auditFixture(name: string) {
-  const file = join(root, name);
-  const profileFile = name === 'network-firewall/dual-stack.rules' ? 'dual-stack.edge-audit.json' : 'edge-audit.json';
-  const profile = loadProfile(join(root, name.split('/')[0]!, profileFile));
-  return auditDevice(iptablesParser.parse(readFileSync(file, 'utf8'), name), profile, packs);
-}
+const root = join(REPO, 'fixtures', 'iptables');
 
 describe('iptables fixtures', () => {
   it('has an expectation for every fixture file', () => {

@@ -6,6 +6,9 @@ import { loadPacks } from '../policy/load-packs.js';
 import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-profile.js';
 import { buildReport, type Report } from '../report/report.js';
 import { formatJson } from '../reporters/json.js';
+import { formatJunit } from '../reporters/junit.js';
+import { formatMarkdown } from '../reporters/markdown.js';
+import { formatSarif } from '../reporters/sarif.js';
 import { formatTable } from '../reporters/table.js';
 import { readDevice } from './input.js';
 import { UsageError } from './usage-error.js';
@@ -19,7 +22,13 @@ export interface CheckOptions {
   readonly failOn: string;
 }
 
-const FORMATS: Record<string, (r: Report) => string> = { table: formatTable, json: formatJson };
+export const FORMATS: Record<string, (r: Report) => string> = {
+  table: formatTable,
+  json: formatJson,
+  sarif: formatSarif,
+  junit: formatJunit,
+  markdown: formatMarkdown,
+};
 export const FAIL_ON = ['none', ...SEVERITIES] as const;
 
 /** Runs the audit and returns the exit code: 0 nothing at or above --fail-on, 1 such findings. */

@@ -6,7 +6,7 @@ import { packageRoot } from '../json-schema.js';
 import { PackError } from '../policy/load-packs.js';
 import { ProfileError } from '../profile/site-profile.js';
 import { ParseError } from '../../parsers/index.js';
-import { FAIL_ON, runCheck } from './check-command.js';
+import { FAIL_ON, FORMATS, runCheck } from './check-command.js';
 import { runPolicies } from './policies-command.js';
 import { runTrace } from './trace-command.js';
 import { UsageError } from './usage-error.js';
@@ -41,7 +41,7 @@ program
   .argument('<files...>', 'configuration exports (iptables-save / ip6tables-save output)')
   .option('--profile <file>', 'site profile (default: edge-audit.json beside each config, else in the working directory)')
   .option('--pack <id>', 'policy pack to audit against (repeatable; default: the profile\'s packs, else both seed packs)', collect)
-  .addOption(new Option('--format <format>', 'report format (default: table on a terminal, json otherwise)').choices(['table', 'json']))
+  .addOption(new Option('--format <format>', 'report format (default: table on a terminal, json otherwise)').choices(Object.keys(FORMATS)))
   .option('--output <file>', 'write the report to this file (written whole or not at all) instead of stdout')
   .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...FAIL_ON]).default('high'))
   .action((files: string[], opts) => {
