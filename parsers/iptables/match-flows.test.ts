@@ -17,6 +17,14 @@ describe('parseAddress', () => {
     expect(parseAddress('198.51.100.7/24')).toBe(parseAddress('198.51.100.0/24'));
   });
 
+  it('never answers from its cache with the set of another address', () => {
+    const texts = ['198.51.100.7/32', '198.51.100.7/31', '198.51.100.6/32', '198.51.100.7', '0.0.0.0/0', '0.0.0.0/32', '2001:db8::/32', '2001:db8::/33'];
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) expect(parseAddress(text).equals(AddressSet.parse(text)), text).toBe(true);
+    }
+    expect(parseAddress('198.51.100.7/32')).not.toBe(parseAddress('198.51.100.7/31'));
+  });
+
   it('leaves everything else to AddressSet.parse: masks, ranges, IPv6', () => {
     expect(parseAddress('10.0.0.0/255.255.0.0').toStrings()).toEqual(['10.0.0.0/16']);
     expect(parseAddress('10.0.0.1-10.0.0.2').toStrings()).toEqual(['10.0.0.1', '10.0.0.2']);
@@ -39,6 +47,20 @@ describe('parsePortRange', () => {
     expect(parsePortRange(':1023').equals(Ports.range(0, 1023))).toBe(true);
     expect(parsePortRange('1024:').equals(Ports.range(1024, 65535))).toBe(true);
     expect(parsePortRange(':').isFull()).toBe(true);
+  });
+
+  it('shares one set per range, and never answers with the set of another range', () => {
+    expect(parsePortRange('443')).toBe(parsePortRange('443'));
+    expect(parsePortRange('1024:65535')).toBe(parsePortRange('1024:'));
+    expect(parsePortRange('80:80')).toBe(parsePortRange('80'));
+    const texts = ['80:90', '80:91', '81:90', '90', '0:90', ':90', '0:65535', '65535'];
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) {
+        const [lo, hi] = text.split(':');
+        const expected = Ports.range(lo ? Number(lo) : 0, hi === undefined ? Number(lo) : hi ? Number(hi) : 65535);
+        expect(parsePortRange(text).equals(expected), text).toBe(true);
+      }
+    }
   });
 
   it('refuses anything else with MatchError', () => {

@@ -4,16 +4,10 @@
  * the table's family, a comma list a union, `-m multiport --ports` a union of two header spaces.
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
-import {
-  isEmptySpace,
-  PORT_MAX,
-  Ports,
-  protocolNumber,
-  Protocols,
-  type HeaderSpace,
-} from '../../src/model/header-space.js';
-import { IntervalSet, type Interval } from '../../src/model/interval-set.js';
+import { isEmptySpace, Ports, protocolNumber, Protocols, type HeaderSpace } from '../../src/model/header-space.js';
+import type { IntervalSet } from '../../src/model/interval-set.js';
 import type { ConnectionState, InterfaceMatch, RuleMatch } from '../../src/model/rule-graph.js';
+import { NumberCache, TextCache } from './caches.js';
 import type { IptablesRule, MatchModule, ModuleOption } from './rule-options.js';
 import { displayWord } from './tokenize.js';
 
@@ -333,41 +327,39 @@ function interfaceMatch(name: string, negated: boolean): InterfaceMatch {
 
 // ---- addresses ----
 
-const CACHE_SIZE = 50_000;
+/** How many addresses an IPv4 prefix of each length holds; a table, because `2 ** n` calls a slow pow. */
+const PREFIX_SIZE: readonly number[] = Array.from({ length: 33 }, (_, len) => 2 ** (32 - len));
 /** IPv4 prefixes by `start * 64 + length`: a number key needs no string hashing. */
-const ipv4Cache = new Map<number, AddressSet>();
-const otherAddressCache = new Map<string, AddressSet>();
+const ipv4Cache = new NumberCache<AddressSet>(12);
+const otherAddressCache = new TextCache<AddressSet>(1024);
 
 /**
  * One address term (`10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `a-b`, IPv6). Plain IPv4 prefixes, which is what
  * iptables-save prints, take a fast path; everything else goes through AddressSet.parse.
- * Real rule sets name the same hosts again and again, and sharing their sets saves memory; a file of
- * distinct addresses stops filling the caches rather than churning them.
+ * Real rule sets name the same hosts again and again, and sharing their sets saves work and memory.
  */
 export function parseAddress(text: string): AddressSet {
   const fast = parseIPv4Prefix(text);
-  if (fast >= 0) {
-    let set = ipv4Cache.get(fast);
-    if (!set) {
-      const len = fast % 64;
-      const lo = (fast - len) / 64;
-      const low = BigInt(lo);
-      set = AddressSet.fromIntervals('ipv4', [[low, len === 32 ? low : BigInt(lo + 2 ** (32 - len) - 1)]]);
-      if (ipv4Cache.size < CACHE_SIZE) ipv4Cache.set(fast, set);
-    }
-    return set;
-  }
+  if (fast >= 0) return ipv4Cache.get(fast) ?? ipv4Cache.set(fast, ipv4Prefix(fast));
   let set = otherAddressCache.get(text);
   if (!set) {
     try {
-      set = AddressSet.parse(text);
+      set = otherAddressCache.set(text, AddressSet.parse(text));
     } catch (e) {
       if (e instanceof AddressError) throw new MatchError(`malformed address "${text}": ${e.message}`);
       throw e;
     }
-    if (otherAddressCache.size < CACHE_SIZE) otherAddressCache.set(text, set);
   }
   return set;
+}
+
+/** The set of a `start * 64 + length` key. */
+function ipv4Prefix(key: number): AddressSet {
+  // Floor division rather than `%`: these doubles exceed 32 bits, where `%` is a slow fmod.
+  const lo = Math.floor(key / 64);
+  const len = key - lo * 64;
+  const low = BigInt(lo);
+  return AddressSet.fromIntervals('ipv4', [[low, len === 32 ? low : BigInt(lo + PREFIX_SIZE[len]! - 1)]]);
 }
 
 /**
@@ -413,68 +405,66 @@ function parseIPv4Prefix(text: string): number {
     }
     if (len > 32) return -1;
   }
-  const size = 2 ** (32 - len);
-  return (value - (value % size)) * 64 + len;
+  const size = PREFIX_SIZE[len]!;
+  return Math.floor(value / size) * size * 64 + len;
 }
 
 function addressMatch(text: string, negated: boolean, ctx: FamilyContext, checkFamily: boolean, option: string): AddressSet {
-  const terms = text.includes(',') ? text.split(',') : [text];
   let set: AddressSet | undefined;
-  for (const term of terms) {
-    const one = parseAddress(term);
-    if (checkFamily) {
-      const other = ctx.family === 'ipv4' ? one.v6 : one.v4;
-      if (!other.isEmpty()) {
-        throw new MatchError(`${option} ${term} is not an ${ctx.family === 'ipv4' ? 'IPv4' : 'IPv6'} address, but the table is ${ctx.family}`);
-      }
+  if (!text.includes(',')) {
+    set = familyAddress(text, ctx, checkFamily, option);
+  } else {
+    for (const term of text.split(',')) {
+      const one = familyAddress(term, ctx, checkFamily, option);
+      // iptables turns `-s a,b` into one rule per address: the union; `! -s a,b` into `! -s a` and `! -s b`,
+      // whose union is the complement of the intersection.
+      set = set === undefined ? one : negated ? set.intersect(one) : set.union(one);
     }
-    // iptables turns `-s a,b` into one rule per address: the union; `! -s a,b` into `! -s a` and `! -s b`,
-    // whose union is the complement of the intersection.
-    set = set === undefined ? one : negated ? set.intersect(one) : set.union(one);
   }
   return negated ? ctx.anyAddress.subtract(set!) : set!;
 }
 
+/** One address term, which must be of the table's family unless the rule is skipped anyway. */
+function familyAddress(term: string, ctx: FamilyContext, checkFamily: boolean, option: string): AddressSet {
+  const set = parseAddress(term);
+  if (checkFamily && !(ctx.family === 'ipv4' ? set.v6 : set.v4).isEmpty()) {
+    throw new MatchError(`${option} ${term} is not an ${ctx.family === 'ipv4' ? 'IPv4' : 'IPv6'} address, but the table is ${ctx.family}`);
+  }
+  return set;
+}
+
 // ---- ports ----
 
-const portCache = new Map<string, IntervalSet>();
-/** Single ports by number: the common case needs no string hashing. */
-const singlePorts: (IntervalSet | undefined)[] = [];
+/** Single ports by number, ranges by `lo * 65536 + hi`: number keys need no string hashing. */
+const singlePorts = new Array<IntervalSet | undefined>(65536).fill(undefined);
+const portRanges = new NumberCache<IntervalSet>(12);
 
 /** `N`, `N:M`, `:M`, `N:` (iptables' port range syntax); throws MatchError on anything else. */
 export function parsePortRange(text: string): IntervalSet {
   const colon = text.indexOf(':');
-  if (colon < 0) {
-    const port = portNumber(text, text);
-    let set = singlePorts[port];
-    if (!set) {
-      const value = BigInt(port);
-      set = IntervalSet.range(PORT_MAX, value, value);
-      singlePorts[port] = set;
-    }
-    return set;
-  }
-  let set = portCache.get(text);
-  if (set) return set;
-  const a = text.slice(0, colon);
-  const b = text.slice(colon + 1);
-  const lo = a === '' ? 0 : portNumber(a, text);
-  const hi = b === '' ? Number(PORT_MAX) : portNumber(b, text);
+  if (colon < 0) return singlePort(portNumber(text, 0, text.length));
+  const lo = colon === 0 ? 0 : portNumber(text, 0, colon);
+  const hi = colon === text.length - 1 ? 65535 : portNumber(text, colon + 1, text.length);
   if (lo > hi) throw new MatchError(`malformed port range "${text}" (min > max)`);
-  set = IntervalSet.range(PORT_MAX, BigInt(lo), BigInt(hi));
-  if (portCache.size < CACHE_SIZE) portCache.set(text, set);
-  return set;
+  if (lo === hi) return singlePort(lo);
+  const key = lo * 65536 + hi;
+  return portRanges.get(key) ?? portRanges.set(key, Ports.range(lo, hi));
 }
 
-function portNumber(text: string, whole: string): number {
-  if (text.length === 0 || text.length > 5) throw new MatchError(`malformed port "${whole}"`);
+function singlePort(port: number): IntervalSet {
+  return singlePorts[port] ?? (singlePorts[port] = Ports.range(port));
+}
+
+/** The port number written in `whole` from `from` to `to`, read in place. */
+function portNumber(whole: string, from: number, to: number): number {
+  if (to === from || to - from > 5) throw new MatchError(`malformed port "${whole}"`);
   let n = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
+  for (let k = from; k < to; k++) {
+    const c = whole.charCodeAt(k);
     if (c < 0x30 || c > 0x39) throw new MatchError(`malformed port "${whole}"`);
     n = n * 10 + (c - 0x30);
   }
-  if (n > 65535) throw new MatchError(`port ${text} is out of range in "${whole}"`);
+  if (n > 65535) throw new MatchError(`port ${whole.slice(from, to)} is out of range in "${whole}"`);
   return n;
 }
 
@@ -483,30 +473,44 @@ function portMatch(o: ModuleOption): IntervalSet {
   return o.negated ? set.complement() : set;
 }
 
-const portListCache = new Map<string, IntervalSet>();
+const portLists = new TextCache<IntervalSet>(512);
 
 /** multiport's `22,80:90`: a union; negated, its complement. */
 function portListMatch(o: ModuleOption): IntervalSet {
   const text = o.args[0]!;
-  let set = portListCache.get(text);
-  if (!set) {
-    if (!text.includes(',')) {
-      set = parsePortRange(text);
-    } else {
-      // One sort-and-merge for the whole list rather than a union per entry.
-      const intervals: Interval[] = [];
-      for (const part of text.split(',')) intervals.push(parsePortRange(part).intervals[0]!);
-      set = IntervalSet.of(PORT_MAX, intervals);
-    }
-    if (portListCache.size < CACHE_SIZE) portListCache.set(text, set);
-  }
+  const set = text.includes(',') ? (portLists.get(text) ?? portLists.set(text, portList(text))) : parsePortRange(text);
   return o.negated ? set.complement() : set;
+}
+
+/** The union of the list's (cached) ranges: cheaper than sorting bigint intervals for IntervalSet.of. */
+function portList(text: string): IntervalSet {
+  let set: IntervalSet | undefined;
+  for (const part of text.split(',')) {
+    const range = parsePortRange(part);
+    set = set ? set.union(range) : range;
+  }
+  return set!;
 }
 
 // ---- states and flags ----
 
+/** Masks by option text (`RELATED,ESTABLISHED`): a rule set spells its states a few ways, many times. */
+const stateMasks = new TextCache<number>(256);
+const ctstateMasks = new TextCache<number>(256);
+/** The cached mask of a `--ctstate` that names SNAT/DNAT. */
+const NAT_STATUS = -1;
+
 /** The mask of states an option matches; undefined when it names SNAT/DNAT (conntrack's NAT status). */
 function stateMatch(o: ModuleOption, conntrack: boolean): number | undefined {
+  const text = o.args[0]!;
+  const cache = conntrack ? ctstateMasks : stateMasks;
+  const mask = cache.get(text) ?? cache.set(text, stateMask(o, conntrack));
+  if (mask === NAT_STATUS) return undefined;
+  return o.negated ? ALL_STATES & ~mask : mask;
+}
+
+/** The states an option names, before its negation; NAT_STATUS when it names SNAT/DNAT. */
+function stateMask(o: ModuleOption, conntrack: boolean): number {
   let mask = 0;
   let nat = false;
   for (const name of o.args[0]!.split(',')) {
@@ -515,8 +519,7 @@ function stateMatch(o: ModuleOption, conntrack: boolean): number | undefined {
     else if (conntrack && (name.toUpperCase() === 'SNAT' || name.toUpperCase() === 'DNAT')) nat = true;
     else throw new MatchError(`unknown connection state "${name}" in ${optionText(o)}`);
   }
-  if (nat) return undefined;
-  return o.negated ? ALL_STATES & ~mask : mask;
+  return nat ? NAT_STATUS : mask;
 }
 
 function tcpFlags(text: string): number {
@@ -547,11 +550,27 @@ function notModelledReason(module: MatchModule, options: readonly ModuleOption[]
 
 const ICMP_TYPES = Ports.range(0, 255);
 
+interface IcmpMatch {
+  readonly types: IntervalSet;
+  readonly codes: IntervalSet;
+}
+
+/** By option text, `!` in front when negated: rule sets repeat a few ICMP types. */
+const icmpMatches = new TextCache<IcmpMatch>(256);
+
 /**
  * `--icmp-type 8`, `3/4` (type/code) or `any`, as iptables-save prints them (always numeric), as sets of
  * types and codes; undefined for names and for a negated type/code pair, which is not one product.
  */
-function icmpTypeMatch(text: string, negated: boolean): { types: IntervalSet; codes: IntervalSet } | undefined {
+function icmpTypeMatch(text: string, negated: boolean): IcmpMatch | undefined {
+  const key = negated ? `!${text}` : text;
+  const cached = icmpMatches.get(key);
+  if (cached) return cached;
+  const icmp = icmpTypeSets(text, negated);
+  return icmp && icmpMatches.set(key, icmp);
+}
+
+function icmpTypeSets(text: string, negated: boolean): IcmpMatch | undefined {
   if (text === 'any') return negated ? { types: Ports.none(), codes: ALL_PORTS } : { types: ALL_PORTS, codes: ALL_PORTS };
   const m = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(text);
   if (!m || Number(m[1]) > 255 || (m[2] !== undefined && Number(m[2]) > 255)) return undefined;

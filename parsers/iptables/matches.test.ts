@@ -333,3 +333,46 @@ describe('-4 / -6', () => {
     expect(rule6('-6 -j ACCEPT').enabled).toBe(true);
   });
 });
+
+describe('sets shared between rules', () => {
+  /** The rules of one file, so that the second of two equal options can come from a cache. */
+  const rules = (texts: string[]): Rule[] => device(texts).filters.get('ipv4/filter/FORWARD')!.rules as Rule[];
+
+  it('the same --dports list gives the identical set, another list its own', () => {
+    const [a, b, c, d] = rules([
+      '-p tcp -m multiport --dports 80,443 -j ACCEPT',
+      '-p tcp -m multiport --dports 80,443 -j ACCEPT',
+      '-p tcp -m multiport --dports 80,444 -j ACCEPT',
+      '-p tcp -m multiport ! --dports 80,443 -j ACCEPT',
+    ]).map((r) => only(r).dport);
+    expect(a).toBe(b);
+    expect(c!.equals(Ports.of([[80, 80], [444, 444]]))).toBe(true);
+    expect(d!.equals(Ports.of([[0, 79], [81, 442], [444, 65535]]))).toBe(true);
+    expect(a!.equals(Ports.of([[80, 80], [443, 443]]))).toBe(true);
+  });
+
+  it('states of the same text are read once, and stay apart by module and negation', () => {
+    const states = rules([
+      '-m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT',
+      '-m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT',
+      '-m conntrack ! --ctstate NEW,ESTABLISHED -j ACCEPT',
+      '-m conntrack --ctstate NEW,RELATED -j ACCEPT',
+      '-m conntrack --ctstate DNAT -j ACCEPT',
+    ]).map((r) => r.match.states);
+    expect(states).toEqual([['new', 'established'], ['new', 'established'], ['related', 'invalid', 'untracked'], ['new', 'related'], undefined]);
+    // SNAT/DNAT only mean something to conntrack: for -m state the same text is an error.
+    expect(() => rule('-m state --state DNAT -j ACCEPT')).toThrow(/unknown connection state "DNAT"/);
+  });
+
+  it('ICMP types of the same text share their sets; negation and type/code pairs get their own', () => {
+    const [a, b, notA, pair] = rules([
+      '-p icmp -m icmp --icmp-type 8 -j ACCEPT',
+      '-p icmp -m icmp --icmp-type 8 -j ACCEPT',
+      '-p icmp -m icmp ! --icmp-type 8 -j ACCEPT',
+      '-p icmp -m icmp --icmp-type 8/1 -j ACCEPT',
+    ]).map(only);
+    expect(a!.dport).toBe(b!.dport);
+    expect([Ports.format(a!.dport), Ports.format(notA!.dport), Ports.format(pair!.dport), Ports.format(pair!.sport)]).toEqual(['8', '0-7, 9-255', '8', '1']);
+    expect(a!.sport.isFull()).toBe(true);
+  });
+});

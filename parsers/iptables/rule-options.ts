@@ -144,8 +144,9 @@ const PROTOCOL_MODULE: Readonly<Record<string, string>> = {
   '58': 'icmp6',
 };
 
-/** The generic options that take a value, by every spelling iptables accepts. */
-const GENERIC_WITH_VALUE: ReadonlyMap<string, '-s' | '-d' | '-p' | '-i' | '-o'> = new Map([
+/** The generic options, by every spelling iptables accepts, under their short name. */
+type Generic = '-s' | '-d' | '-p' | '-i' | '-o' | '-m' | '-j' | '-g' | '-f' | '-4' | '-6' | '-c';
+const GENERIC: ReadonlyMap<string, Generic> = new Map([
   ['-s', '-s'],
   ['--source', '-s'],
   ['--src', '-s'],
@@ -158,10 +159,29 @@ const GENERIC_WITH_VALUE: ReadonlyMap<string, '-s' | '-d' | '-p' | '-i' | '-o'> 
   ['--in-interface', '-i'],
   ['-o', '-o'],
   ['--out-interface', '-o'],
+  ['-m', '-m'],
+  ['--match', '-m'],
+  ['-j', '-j'],
+  ['--jump', '-j'],
+  ['-g', '-g'],
+  ['--goto', '-g'],
+  ['-f', '-f'],
+  ['--fragment', '-f'],
+  ['-4', '-4'],
+  ['--ipv4', '-4'],
+  ['-6', '-6'],
+  ['--ipv6', '-6'],
+  ['-c', '-c'],
+  ['--set-counters', '-c'],
 ]);
+/** The one-letter spellings by their letter's code: most option words then need no string hashing. */
+const SHORT_GENERIC: readonly (Generic | undefined)[] = Array.from({ length: 128 }, (_, c) => GENERIC.get(`-${String.fromCharCode(c)}`));
+
+function genericOf(word: string): Generic | undefined {
+  return word.length === 2 ? SHORT_GENERIC[word.charCodeAt(1)] : GENERIC.get(word);
+}
 
 interface Context {
-  readonly name: string;
   readonly options: ModuleOption[];
   readonly isTarget: boolean;
   /** The option arities of a known module or target; undefined for unknown ones. */
@@ -209,9 +229,9 @@ class RuleReader {
         throw new RuleSyntaxError(`unexpected argument "${word}"`);
       }
       this.i++;
-      const generic = GENERIC_WITH_VALUE.get(word);
+      const generic = genericOf(word);
       if (generic) this.genericOption(generic, word);
-      else if (!this.command(word)) this.moduleOption(word);
+      else this.moduleOption(word);
     }
     if (this.negated) throw new RuleSyntaxError('"!" at the end of the rule');
     // Absent options stay undefined rather than missing: cheaper than spreading, same to every reader.
@@ -229,84 +249,72 @@ class RuleReader {
     };
   }
 
-  private genericOption(short: '-s' | '-d' | '-p' | '-i' | '-o', word: string): void {
-    this.innerBang();
-    const given: Negatable = { value: this.value(word), negated: this.negated };
-    this.negated = false;
-    const twice = (): never => {
-      throw new RuleSyntaxError(`${short} given twice`);
-    };
+  private genericOption(short: Generic, word: string): void {
     switch (short) {
       case '-s':
-        if (this.source) twice();
-        this.source = given;
+        this.source = this.once(this.source, this.negatable(word), short);
         break;
       case '-d':
-        if (this.destination) twice();
-        this.destination = given;
+        this.destination = this.once(this.destination, this.negatable(word), short);
         break;
       case '-p':
-        if (this.protocol) twice();
-        this.protocol = given;
+        this.protocol = this.once(this.protocol, this.negatable(word), short);
         break;
       case '-i':
-        if (this.inInterface) twice();
-        this.inInterface = given;
+        this.inInterface = this.once(this.inInterface, this.negatable(word), short);
         break;
       case '-o':
-        if (this.outInterface) twice();
-        this.outInterface = given;
+        this.outInterface = this.once(this.outInterface, this.negatable(word), short);
         break;
-    }
-  }
-
-  /** The generic options without a value and the ones that open a context; false for anything else. */
-  private command(word: string): boolean {
-    switch (word) {
-      case '-m':
-      case '--match': {
+      case '-m': {
         if (this.negated) throw new RuleSyntaxError(`"!" before ${word}`);
         const name = this.value(word);
         const module: MatchModule = { name, options: [], implicit: false };
         this.matches.push(module);
-        this.context = { name, options: module.options, isTarget: false, arity: ARITY.get(name) };
-        return true;
+        this.context = { options: module.options, isTarget: false, arity: ARITY.get(name) };
+        break;
       }
       case '-j':
-      case '--jump':
-      case '-g':
-      case '--goto': {
+      case '-g': {
         if (this.negated) throw new RuleSyntaxError(`"!" before ${word}`);
         if (this.target) throw new RuleSyntaxError(`a second target (${word}) after -${this.target.goto ? 'g' : 'j'} ${this.target.name}`);
         const name = this.value(word);
-        this.target = { name, goto: word === '-g' || word === '--goto', options: [] };
-        this.context = { name, options: this.target.options, isTarget: true, arity: ARITY.get(name) };
-        return true;
+        this.target = { name, goto: short === '-g', options: [] };
+        this.context = { options: this.target.options, isTarget: true, arity: ARITY.get(name) };
+        break;
       }
       case '-f':
-      case '--fragment':
         if (this.fragment) throw new RuleSyntaxError('-f given twice');
         this.fragment = { negated: this.negated };
         this.negated = false;
-        return true;
+        break;
       case '-4':
-      case '--ipv4':
-      case '-6':
-      case '--ipv6': {
+      case '-6': {
         if (this.negated) throw new RuleSyntaxError(`"!" before ${word}`);
-        const v = word === '-4' || word === '--ipv4' ? 4 : 6;
+        const v = short === '-4' ? 4 : 6;
         if (this.ipVersion !== undefined && this.ipVersion !== v) throw new RuleSyntaxError('both -4 and -6');
         this.ipVersion = v;
-        return true;
+        break;
       }
       case '-c':
-      case '--set-counters':
         // iptables-restore's other way of giving counters: `-c PKTS BYTES`.
         this.value(word);
         this.value(word);
-        return true;
+        break;
     }
-    return false;
+  }
+
+  /** The value of `-s`, `-p`, … with its negation, written before the option or (old style) after it. */
+  private negatable(word: string): Negatable {
+    this.innerBang();
+    const given: Negatable = { value: this.value(word), negated: this.negated };
+    this.negated = false;
+    return given;
+  }
+
+  private once(current: Negatable | undefined, given: Negatable, short: string): Negatable {
+    if (current) throw new RuleSyntaxError(`${short} given twice`);
+    return given;
   }
 
   /** A module or target option. */
@@ -325,7 +333,7 @@ class RuleReader {
           module = { name: proto, options: [], implicit: true };
           this.matches.push(module);
         }
-        owner = { name: proto, options: module.options, isTarget: false, arity: ARITY.get(proto) };
+        owner = { options: module.options, isTarget: false, arity: ARITY.get(proto) };
         arity = protoArity;
       }
     }

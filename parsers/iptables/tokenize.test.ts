@@ -32,6 +32,13 @@ describe('tokenize', () => {
     expect(words('ab"c d"')).toEqual(['abc d']);
   });
 
+  it('reads the words before and after the first quote or tab alike, whatever word that quote is in', () => {
+    expect(words('-s 10.0.0.1  -m x ab"c d"e f\tg')).toEqual(['-s', '10.0.0.1', '-m', 'x', 'abc d', 'e', 'f', 'g']);
+    expect(words('a\tb "c" d')).toEqual(['a', 'b', 'c', 'd']);
+    expect(tokenize('-A X -j "Y"', 4).words).toEqual(['-j', 'Y']);
+    expect(tokenize('-A X"a b"', 3).words).toEqual(['Xa b']);
+  });
+
   it('treats a backslash outside quotes as an ordinary character', () => {
     expect(words(String.raw`a\b c`)).toEqual([String.raw`a\b`, 'c']);
   });

@@ -6,7 +6,7 @@
  *   (iptables-save escapes exactly `"`, `\` and `'` this way) and spaces are kept;
  * - the closing `"` ends the word, so `""` is an empty word;
  * - outside quotes a backslash is an ordinary character.
- * One pass over the characters, no regular expressions.
+ * No regular expressions; characters are read one by one only from the first quote or tab on.
  */
 export class TokenizeError extends Error {
   constructor(
@@ -30,12 +30,40 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 export function tokenize(line: string, from = 0): Words {
-  // Most rules have no quotes and single spaces: split them with indexOf.
-  if (line.indexOf('"', from) < 0 && line.indexOf('\t', from) < 0) return { words: splitSpaces(line, from), quoted: undefined };
   const words: string[] = [];
+  // Most rules have neither quotes nor tabs, and the others mostly one quoted comment near the end: split
+  // with indexOf up to the word the first quote or tab is in, and read only the rest character by character.
+  const special = firstQuoteOrTab(line, from);
+  const charsFrom = special < 0 ? line.length : Math.max(from, line.lastIndexOf(' ', special) + 1);
+  splitSpaces(line, from, charsFrom, words);
+  return { words, quoted: special < 0 ? undefined : readChars(line, charsFrom, words) };
+}
+
+function firstQuoteOrTab(line: string, from: number): number {
+  const quote = line.indexOf('"', from);
+  const tab = line.indexOf('\t', from);
+  return quote < 0 ? tab : tab < 0 ? quote : Math.min(quote, tab);
+}
+
+/** Appends the words of `line` from `from` to `to`, where only single or repeated spaces separate them. */
+function splitSpaces(line: string, from: number, to: number, words: string[]): void {
+  let i = from;
+  while (i < to) {
+    if (line.charCodeAt(i) === SPACE) {
+      i++;
+      continue;
+    }
+    let end = line.indexOf(' ', i);
+    if (end < 0 || end > to) end = to;
+    words.push(line.slice(i, end));
+    i = end + 1;
+  }
+}
+
+/** Appends the words of `line` from `i` on, with quotes and tabs; returns the indexes of the quoted ones. */
+function readChars(line: string, i: number, words: string[]): Set<number> | undefined {
   let quoted: Set<number> | undefined;
   const n = line.length;
-  let i = from;
   while (i < n) {
     let c = line.charCodeAt(i);
     if (c === SPACE || c === TAB) {
@@ -91,24 +119,7 @@ export function tokenize(line: string, from = 0): Words {
     if (wasQuoted) (quoted ??= new Set()).add(words.length);
     words.push(word);
   }
-  return { words, quoted };
-}
-
-function splitSpaces(line: string, from: number): string[] {
-  const words: string[] = [];
-  const n = line.length;
-  let i = from;
-  while (i < n) {
-    if (line.charCodeAt(i) === SPACE) {
-      i++;
-      continue;
-    }
-    let end = line.indexOf(' ', i);
-    if (end < 0) end = n;
-    words.push(line.slice(i, end));
-    i = end + 1;
-  }
-  return words;
+  return quoted;
 }
 
 /** The inverse, as iptables-save prints a string (libxtables `xtables_save_string`); for messages. */

@@ -5,6 +5,9 @@ export type Family = 'ipv4' | 'ipv6';
 
 const V4_MAX = (1n << 32n) - 1n;
 const V6_MAX = (1n << 128n) - 1n;
+/** The other family's half of a single-family set: shared, since parsers build one per address. */
+const NO_V4 = IntervalSet.empty(V4_MAX);
+const NO_V6 = IntervalSet.empty(V6_MAX);
 
 /**
  * An exact set of IPv4 and IPv6 addresses: one interval set per family.
@@ -17,21 +20,21 @@ export class AddressSet {
     readonly v6: IntervalSet,
   ) {}
 
-  static readonly NONE = new AddressSet(IntervalSet.empty(V4_MAX), IntervalSet.empty(V6_MAX));
+  static readonly NONE = new AddressSet(NO_V4, NO_V6);
 
   /** Every address of the given families (both when none is named). */
   static any(...families: Family[]): AddressSet {
     const all = families.length === 0 ? ['ipv4', 'ipv6'] : families;
     return new AddressSet(
-      all.includes('ipv4') ? IntervalSet.full(V4_MAX) : IntervalSet.empty(V4_MAX),
-      all.includes('ipv6') ? IntervalSet.full(V6_MAX) : IntervalSet.empty(V6_MAX),
+      all.includes('ipv4') ? IntervalSet.full(V4_MAX) : NO_V4,
+      all.includes('ipv6') ? IntervalSet.full(V6_MAX) : NO_V6,
     );
   }
 
   static fromIntervals(family: Family, intervals: Iterable<Interval>): AddressSet {
     return family === 'ipv4'
-      ? new AddressSet(IntervalSet.of(V4_MAX, intervals), IntervalSet.empty(V6_MAX))
-      : new AddressSet(IntervalSet.empty(V4_MAX), IntervalSet.of(V6_MAX, intervals));
+      ? new AddressSet(IntervalSet.of(V4_MAX, intervals), NO_V6)
+      : new AddressSet(NO_V4, IntervalSet.of(V6_MAX, intervals));
   }
 
   /**
@@ -69,8 +72,8 @@ export class AddressSet {
   /** Only the part of this set in the given family. */
   only(family: Family): AddressSet {
     return family === 'ipv4'
-      ? new AddressSet(this.v4, IntervalSet.empty(V6_MAX))
-      : new AddressSet(IntervalSet.empty(V4_MAX), this.v6);
+      ? new AddressSet(this.v4, NO_V6)
+      : new AddressSet(NO_V4, this.v6);
   }
 
   /** True when this set is every address of each family it touches (e.g. `0.0.0.0/0`, `::/0`). */
@@ -131,8 +134,8 @@ export class AddressSet {
     if (this.v4.isFull()) parts.push('any IPv4');
     if (this.v6.isFull()) parts.push('any IPv6');
     const rest = new AddressSet(
-      this.v4.isFull() ? IntervalSet.empty(V4_MAX) : this.v4,
-      this.v6.isFull() ? IntervalSet.empty(V6_MAX) : this.v6,
+      this.v4.isFull() ? NO_V4 : this.v4,
+      this.v6.isFull() ? NO_V6 : this.v6,
     );
     return [...parts, ...rest.toStrings()].join(', ');
   }
