@@ -117,6 +117,16 @@ describe('any-rule', () => {
     const f = findingsOf(audit(text), 'any-rule');
     expect(f.map((x) => [x.severity, x.evidence[0]!.line])).toEqual([['high', lineOf(text, '-d 203.0.113.10/32 -i eth0 -o eth1 -j ACCEPT')]]);
   });
+  it('reports a permitting default policy that lets any service reach an Edge, citing the policy line', () => {
+    const text = forward(COMPLIANT_FORWARD, 'ACCEPT');
+    const f = findingsOf(audit(text), 'any-rule').filter((x) => x.evidence.some((e) => e.text === ':FORWARD ACCEPT [0:0]'));
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.every((x) => x.severity === 'high')).toBe(true);
+  });
+  it('does not blame a permitting default that no flow to an Edge reaches', () => {
+    const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -j DROP', '-A FORWARD -s 203.0.113.10/31 -j DROP', '-A FORWARD -d 10.10.1.10/32 -j DROP', '-A FORWARD -s 10.10.1.10/32 -j DROP'], 'ACCEPT');
+    expect(findingsOf(audit(text), 'any-rule')).toEqual([]);
+  });
   it('does not report "any" source on the documented external inbound rows', () => {
     expect(findingsOf(audit(forward(COMPLIANT_FORWARD)), 'any-rule')).toEqual([]);
   });
