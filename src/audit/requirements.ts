@@ -1,4 +1,4 @@
-import { Ports, protocolName } from '../model/header-space.js';
+import { Ports, Protocols } from '../model/header-space.js';
 import type { IntervalSet } from '../model/interval-set.js';
 import { isOnDevice } from '../engine/topology.js';
 import type { PackRule, PolicyPack, PortSpec } from '../policy/pack.js';
@@ -58,7 +58,7 @@ export function queryOf(ctx: AuditContext, rule: Pick<PackRule, 'from' | 'to' | 
 export function describeQuery(q: FlowQuery): FlowDescription {
   const addrs = (a: FlowQuery['from']) => (a.addresses ? a.addresses.toStrings() : ['any']);
   return {
-    protocol: q.protocols.intervals.map(([lo]) => protocolName(Number(lo))).join(','),
+    protocol: Protocols.format(q.protocols),
     from: q.from.role,
     to: q.to.role,
     src: addrs(q.from),

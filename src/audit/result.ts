@@ -10,7 +10,8 @@ export function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s);
 }
 
-export type RequirementStatus = 'satisfied' | 'partial' | 'missing' | 'uncertain' | 'not-applicable' | 'obsolete';
+export const REQUIREMENT_STATUSES = ['satisfied', 'partial', 'missing', 'uncertain', 'not-applicable', 'obsolete'] as const;
+export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
 
 /** A line of a configuration that a verdict rests on, and what it did. */
 export interface Evidence {

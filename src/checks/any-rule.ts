@@ -47,14 +47,15 @@ export const anyRule: Check = {
 type Hit = readonly [Decider, readonly HeaderSpace[], Breadth];
 
 function* broadRules(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
+  const pathCtx = pathContext(qp.path);
   for (const filter of reachableFilters(ctx.device, qp)) {
     for (const rule of candidateRules(filter, [qp.space])) {
-      if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathContext(qp.path))) continue;
+      if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
       const own = intersectFlows([qp.space], rule.match.flows);
       if (own.length === 0) continue;
       const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
       if (breadths.length === 0) continue;
-      const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathContext(qp.path));
+      const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathCtx);
       const decided = outcomes.filter((o) => decidedBy(o, rule));
       if (decided.length === 0) continue;
       const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };

@@ -40,7 +40,8 @@ export const exposedInternalPort: Check = {
         if (open.length === 0) continue;
         const dport = open.flatMap((p) => p.flows.map((h) => h.dport)).reduce((a, b) => a.union(b));
         const flow = { ...describeQuery(query), dport: Ports.format(dport) };
-        const related = requirements.find((r) => r.requirement.rule.ports.some((p) => JSON.stringify(p) === JSON.stringify(ports)));
+        // The documented row this port belongs to, when a selected pack has one (23456: the XMPP gateway row).
+        const related = requirements.find((r) => r.requirement.rule.protocol === 'tcp' && portSet(r.requirement.rule.ports).overlaps(query.dport));
         const certain = verdict.permitted.length > 0;
         findings.push(
           finding({

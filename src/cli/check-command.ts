@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { InputAudit } from '../audit/audit.js';
 import { auditDevice } from '../audit/audit.js';
-import { SEVERITIES, severityRank, type Severity } from '../audit/result.js';
+import { SEVERITIES, severityRank } from '../audit/result.js';
 import { loadPacks } from '../policy/load-packs.js';
 import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-profile.js';
 import { buildReport, type Report } from '../report/report.js';
@@ -11,32 +11,29 @@ import { formatMarkdown } from '../reporters/markdown.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatTable } from '../reporters/table.js';
 import { readDevice } from './input.js';
-import { UsageError } from './usage-error.js';
 import { writeWhole } from './write-output.js';
 
 export interface CheckOptions {
   readonly profile?: string;
   readonly pack?: readonly string[];
-  readonly format?: string;
+  readonly format?: keyof typeof FORMATS;
   readonly output?: string;
-  readonly failOn: string;
+  readonly failOn: (typeof FAIL_ON)[number];
 }
 
-export const FORMATS: Record<string, (r: Report) => string> = {
+export const FORMATS = {
   table: formatTable,
   json: formatJson,
   sarif: formatSarif,
   junit: formatJunit,
   markdown: formatMarkdown,
-};
+} satisfies Record<string, (r: Report) => string>;
 export const FAIL_ON = ['none', ...SEVERITIES] as const;
 
 /** Runs the audit and returns the exit code: 0 nothing at or above --fail-on, 1 such findings. */
 export function runCheck(files: readonly string[], opts: CheckOptions, version: string, stdoutIsTty: boolean): { output: string; exitCode: number } {
-  const formatName = opts.format ?? (stdoutIsTty ? 'table' : 'json');
-  const format = FORMATS[formatName];
-  if (!format) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')} (got "${formatName}")`);
-  if (!(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${opts.failOn}")`);
+  // commander's choices() have already refused any other --format or --fail-on value.
+  const format = FORMATS[opts.format ?? (stdoutIsTty ? 'table' : 'json')];
 
   const packs = loadPacks();
   const given = opts.profile ? loadProfile(opts.profile) : undefined;
@@ -52,8 +49,8 @@ export function runCheck(files: readonly string[], opts: CheckOptions, version: 
   return { output: opts.output ? '' : output, exitCode: failed(report, opts.failOn) ? 1 : 0 };
 }
 
-function failed(report: Report, failOn: string): boolean {
+function failed(report: Report, failOn: CheckOptions['failOn']): boolean {
   if (failOn === 'none') return false;
-  const threshold = severityRank(failOn as Severity);
+  const threshold = severityRank(failOn);
   return report.findings.some((f) => severityRank(f.severity) >= threshold);
 }

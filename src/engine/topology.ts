@@ -2,7 +2,6 @@ import type { Family } from '../model/address-set.js';
 import type { Device, Filter, Hook } from '../model/rule-graph.js';
 import { ZONES, type Zone } from '../model/zone.js';
 
-
 export type DeviceRole = 'edge-host' | 'network-firewall';
 
 /** How one device sits in the network: what it is, and which zone each of its interfaces faces. */

@@ -179,14 +179,6 @@ export function subtractFlows(a: FlowSet, b: FlowSet): HeaderSpace[] {
   return out;
 }
 
-export function overlapsFlows(a: FlowSet, b: FlowSet): boolean {
-  return a.some((x) => b.some((y) => overlapsSpace(x, y)));
-}
-
-export function isEmptyFlows(a: FlowSet): boolean {
-  return a.every(isEmptySpace);
-}
-
 /** Union of each dimension over the members: the smallest single header space containing the flow set. */
 export function hull(a: FlowSet): HeaderSpace | undefined {
   const [first, ...rest] = a;

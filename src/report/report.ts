@@ -3,6 +3,7 @@ import type { InputAudit } from '../audit/audit.js';
 import { describeQuery, type EvaluatedRequirement } from '../audit/requirements.js';
 import {
   partsEvidence,
+  REQUIREMENT_STATUSES,
   SEVERITIES,
   severityRank,
   uniqueEvidence,
@@ -81,8 +82,6 @@ export interface ReportSummary {
   readonly highestSeverity: Severity | null;
 }
 
-const STATUSES: readonly RequirementStatus[] = ['satisfied', 'partial', 'missing', 'uncertain', 'not-applicable', 'obsolete'];
-
 export function buildReport(audits: readonly InputAudit[], version: string): Report {
   const requirements = audits.flatMap((a) => a.requirements.map((r) => reportRequirement(a.ctx, r)));
   const findings = audits.flatMap((a) => a.findings).sort(compareFindings);
@@ -100,7 +99,7 @@ export function buildReport(audits: readonly InputAudit[], version: string): Rep
     findings,
     summary: {
       inputs: audits.length,
-      requirements: count(STATUSES, (s) => requirements.filter((r) => r.status === s).length),
+      requirements: count(REQUIREMENT_STATUSES, (s) => requirements.filter((r) => r.status === s).length),
       findings: { ...count(SEVERITIES, (s) => findings.filter((f) => f.severity === s).length), total: findings.length },
       highestSeverity: highest,
     },

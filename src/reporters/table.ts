@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { SEVERITIES } from '../audit/result.js';
 import type { Report } from '../report/report.js';
 
 const STATUS_MARK: Record<string, string> = {
@@ -43,7 +44,7 @@ export function formatTable(report: Report): string {
   }
   const s = report.summary;
   out.push(
-    `${s.findings.total} finding(s): ${(['critical', 'high', 'medium', 'low', 'info'] as const).map((k) => `${s.findings[k]} ${k}`).join(', ')}. ` +
+    `${s.findings.total} finding(s): ${SEVERITIES.map((k) => `${s.findings[k]} ${k}`).join(', ')}. ` +
       `Requirements: ${s.requirements.satisfied} satisfied, ${s.requirements.partial} partial, ${s.requirements.missing} missing, ${s.requirements.uncertain} uncertain, ${s.requirements.obsolete} obsolete, ${s.requirements['not-applicable']} not applicable.`,
   );
   return `${out.join('\n')}\n`;
