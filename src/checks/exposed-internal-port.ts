@@ -40,8 +40,9 @@ export const exposedInternalPort: Check = {
         if (open.length === 0) continue;
         const dport = open.flatMap((p) => p.flows.map((h) => h.dport)).reduce((a, b) => a.union(b));
         const flow = { ...describeQuery(query), dport: Ports.format(dport) };
-        // The documented row this port belongs to, when a selected pack has one (23456: the XMPP gateway row).
-        const related = requirements.find((r) => r.requirement.rule.protocol === 'tcp' && portSet(r.requirement.rule.ports).overlaps(query.dport));
+        // The internal row that documents this port, when a selected pack has one (23456: the XMPP gateway row). Only
+        // internal rows: 50001-50003 also lies inside the outbound A/V range 50000-59999, which says nothing about it.
+        const related = requirements.find(({ requirement: { rule } }) => rule.direction === 'internal' && rule.protocol === 'tcp' && portSet(rule.ports).overlaps(query.dport));
         const certain = verdict.permitted.length > 0;
         findings.push(
           finding({
