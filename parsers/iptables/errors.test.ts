@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../parse-error.js';
 import { iptablesParser, ParseError as ReExported } from './index.js';
+import { exportFromText } from '../export-file.js';
 
 function failure(lines: string[]): ParseError {
   try {
-    iptablesParser.parse(lines.join('\n') + '\n', 'bad.rules');
+    iptablesParser.parse(exportFromText('bad.rules', lines.join('\n') + '\n'), {});
   } catch (e) {
     expect(e).toBeInstanceOf(ParseError);
     return e as ParseError;
@@ -76,11 +77,11 @@ describe('ParseError', () => {
   });
 
   it('unknown modules, options and targets are not errors', () => {
-    const d = iptablesParser.parse(
-      [...HEAD, '-A INPUT -m frob --x 1 -j ACCEPT', '-A INPUT -p tcp -m tcp --frob -j ACCEPT', '-A INPUT -j FROB --level 2', 'COMMIT'].join('\n'),
-      'ok.rules',
+    const [d] = iptablesParser.parse(
+      exportFromText('ok.rules', [...HEAD, '-A INPUT -m frob --x 1 -j ACCEPT', '-A INPUT -p tcp -m tcp --frob -j ACCEPT', '-A INPUT -j FROB --level 2', 'COMMIT'].join('\n')),
+      {},
     );
-    expect(d.diagnostics.map((x) => [x.line, x.level])).toEqual([
+    expect(d!.diagnostics.map((x) => [x.line, x.level])).toEqual([
       [5, 'warning'],
       [6, 'warning'],
       [7, 'warning'],

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { countRules } from '../../src/model/rule-graph.js';
 import { iptablesParser } from './index.js';
+import { exportFromText } from '../export-file.js';
 
 const ROOT = fileURLToPath(new URL('../../fixtures/iptables/', import.meta.url));
 
@@ -44,8 +45,8 @@ function countByBlock(text: string): { table: string; rules: number; family: 'ip
 describe.skipIf(files.length === 0)('fixtures/iptables', () => {
   it.each(files.map((f) => [relative(ROOT, f), f]))('%s parses with every rule', (_name, file) => {
     const text = readFileSync(file, 'utf8');
-    expect(iptablesParser.detect(text)).toBe(true);
-    const device = iptablesParser.parse(text, file);
+    expect(iptablesParser.detect(exportFromText(file, text))).toBe(true);
+    const device = iptablesParser.parse(exportFromText(file, text), {})[0]!;
     const blocks = countByBlock(text);
     const filtering = blocks.filter((b) => b.table !== 'nat' && b.table !== 'security');
     expect(countRules(device)).toBe(filtering.reduce((n, b) => n + b.rules, 0));
@@ -69,7 +70,7 @@ describe.skipIf(files.length === 0)('fixtures/iptables', () => {
   it('reads the README examples the way the fixtures describe them', () => {
     const compliant = files.find((f) => f.endsWith(join('network-firewall', 'compliant.rules')));
     if (!compliant) return;
-    const d = iptablesParser.parse(readFileSync(compliant, 'utf8'), compliant);
+    const d = iptablesParser.parse(exportFromText(compliant, readFileSync(compliant, 'utf8')), {})[0]!;
     const ext = d.filters.get('ipv4/filter/LYNC-EXT')!.rules;
     // l.27 `-d 203.0.113.10/32 … --comment "Remote users + federation TLS to \"Access Edge\" pool"`
     const quoted = ext.find((r) => r.comment?.includes('Access Edge'));

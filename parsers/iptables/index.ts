@@ -6,6 +6,7 @@
  *        ──match-flows.ts / targets.ts / nat.ts (via to-device.ts)──▶ Device
  */
 import type { Device } from '../../src/model/rule-graph.js';
+import type { ExportFile, VendorParser } from '../index.js';
 import { ParseError } from '../parse-error.js';
 import { parseSaveFile, SaveFileError } from './save-file.js';
 import { toDevice } from './to-device.js';
@@ -15,14 +16,14 @@ export { ParseError };
 /** How far into the file `detect` looks for the first table block. */
 const DETECT_LINES = 200;
 
-export const iptablesParser = {
+export const iptablesParser: VendorParser = {
   vendor: 'iptables',
 
   /**
    * True when the text looks like iptables-save output: after blank lines and `#` comments, a `*table`
    * line followed by `:CHAIN POLICY [p:b]` declarations, `-A` rules or COMMIT.
    */
-  detect(text: string): boolean {
+  detect({ text }: ExportFile): boolean {
     let sawTable = false;
     let pos = 0;
     for (let k = 0; k < DETECT_LINES && pos < text.length; k++) {
@@ -42,7 +43,7 @@ export const iptablesParser = {
   },
 
   /** Throws ParseError when the text is not real iptables-save output. */
-  parse(text: string, file: string): Device {
+  parse({ text, file }: ExportFile): Device[] {
     let save;
     try {
       save = parseSaveFile(text);
@@ -50,6 +51,6 @@ export const iptablesParser = {
       if (e instanceof SaveFileError) throw new ParseError(file, e.line, e.message);
       throw e;
     }
-    return toDevice(save, file);
+    return [toDevice(save, file)];
   },
 };

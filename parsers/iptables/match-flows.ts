@@ -319,7 +319,7 @@ function interfaceMatch(name: string, negated: boolean): InterfaceMatch {
   const key = negated ? `!${name}` : name;
   let m = interfaceMatches.get(key);
   if (!m) {
-    m = { name, negated };
+    m = { names: [name], negated };
     if (interfaceMatches.size < 10_000) interfaceMatches.set(key, m);
   }
   return m;

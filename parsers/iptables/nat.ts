@@ -11,8 +11,10 @@ import type { TargetSpec } from './rule-options.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const BUILT_IN_NAT_CHAINS = new Set(['PREROUTING', 'OUTPUT', 'POSTROUTING', 'INPUT']);
+
 /** The NatRule for a translating target; undefined for targets that translate nothing. */
-export function natRule(target: TargetSpec, chain: string, match: RuleMatch, family: Family, origin: Origin): NatRule | undefined {
+export function natRule(id: string, target: TargetSpec, chain: string, match: RuleMatch, family: Family, origin: Origin): NatRule | undefined {
   let kind: NatRule['kind'];
   let addressOption: string | undefined;
   let portOption: string | undefined;
@@ -40,7 +42,11 @@ export function natRule(target: TargetSpec, chain: string, match: RuleMatch, fam
     default:
       return undefined;
   }
-  const rule: Mutable<NatRule> = { kind, match, origin };
+  // Destination NAT happens in PREROUTING/OUTPUT, before the filter table sees the packet; source NAT in
+  // POSTROUTING/INPUT, after it. A translation in a user chain is applied only where its chain is jumped to,
+  // which the engine does not follow through the nat table: it is read but not applied (the caller says so).
+  const builtIn = BUILT_IN_NAT_CHAINS.has(chain);
+  const rule: Mutable<NatRule> = { id, kind, match, seenFromStage: kind === 'destination' ? 0 : Infinity, enabled: builtIn, origin };
   for (const o of target.options) {
     const arg = o.args[0];
     if (arg === undefined) continue;

@@ -4,8 +4,9 @@ import { AddressSet } from '../../src/model/address-set.js';
 import { Ports } from '../../src/model/header-space.js';
 import type { Device, Filter } from '../../src/model/rule-graph.js';
 import { iptablesParser } from './index.js';
+import { exportFromText } from '../export-file.js';
 
-const parse = (lines: string[], file = '/etc/iptables/rules.v4'): Device => iptablesParser.parse(lines.join('\n') + '\n', file);
+const parse = (lines: string[], file = '/etc/iptables/rules.v4'): Device => iptablesParser.parse(exportFromText(file, lines.join('\n') + '\n'), {})[0]!;
 
 function filter(d: Device, id: string): Filter {
   const f = d.filters.get(id);
@@ -174,7 +175,7 @@ describe('chains and tables', () => {
   it('reads `iptables-save -c` counter prefixes, keeping the line verbatim', () => {
     const r = filter(d, 'ipv4/filter/INPUT').rules[0]!;
     expect(r.action).toEqual({ type: 'permit' });
-    expect(r.match.inInterface).toEqual({ name: 'lo', negated: false });
+    expect(r.match.inInterface).toEqual({ names: ['lo'], negated: false });
     expect(r.origin.text).toBe('[53807:43691284] -A INPUT -i lo -j ACCEPT');
     expect(filter(d, 'ipv4/filter/FORWARD').rules[0]!.action).toEqual({ type: 'call', filter: 'ipv4/filter/LYNC-EXT' });
   });
@@ -308,7 +309,7 @@ describe('nat', () => {
     expect(dnat.toPorts?.equals(Ports.range(4443))).toBe(true);
     expect(dnat.match.flows[0]!.dst.toStrings()).toEqual(['203.0.113.10']);
     expect(dnat.match.flows[0]!.dport.equals(Ports.range(443))).toBe(true);
-    expect(dnat.match.inInterface).toEqual({ name: 'eth0', negated: false });
+    expect(dnat.match.inInterface).toEqual({ names: ['eth0'], negated: false });
     expect(dnat.origin.text).toBe('-A PREROUTING -d 203.0.113.10/32 -i eth0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.10.1.10:4443');
   });
 

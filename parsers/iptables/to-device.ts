@@ -177,7 +177,7 @@ class BlockConverter {
       const origin = this.origin(line);
       let translated: NatRule | undefined;
       try {
-        translated = natRule(target, line.chain, converted.match, this.block.family, origin);
+        translated = natRule(id, target, line.chain, converted.match, this.block.family, origin);
       } catch (e) {
         throw this.error(e, line);
       }
@@ -194,6 +194,9 @@ class BlockConverter {
       // NatRule cannot carry uncertainty, so it is reported here.
       for (const reason of converted.uncertain) {
         this.diagnostics.push({ line: line.line, level: 'warning', message: `${id}: ${reason}` });
+      }
+      if (!translated.enabled) {
+        this.diagnostics.push({ line: line.line, level: 'warning', message: `${id}: address translation in user chain ${line.chain} is not applied when evaluating` });
       }
       this.noteInterfaces(converted);
       out.push(translated);
@@ -254,8 +257,9 @@ class BlockConverter {
   private noteInterfaces(converted: ConvertedMatch): void {
     // Wildcards (`eth+`) name a pattern, not an interface.
     const { inInterface, outInterface } = converted.match;
-    if (inInterface && !inInterface.name.endsWith('+')) this.interfaceNames.add(inInterface.name);
-    if (outInterface && !outInterface.name.endsWith('+')) this.interfaceNames.add(outInterface.name);
+    for (const m of [inInterface, outInterface]) {
+      for (const name of m?.names ?? []) if (!name.endsWith('+')) this.interfaceNames.add(name);
+    }
   }
 
   private origin(line: { line: number; text: string }): Origin {

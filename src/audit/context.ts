@@ -1,6 +1,6 @@
 import { AddressSet } from '../model/address-set.js';
 import type { HeaderSpace } from '../model/header-space.js';
-import type { Device, Origin, Rule } from '../model/rule-graph.js';
+import type { Device, InterfaceMatch, Origin, Rule } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
 import type { DeviceRole, Placement } from '../engine/topology.js';
 import type { Feature, PolicyPack } from '../policy/pack.js';
@@ -139,6 +139,11 @@ function inferRoles(rules: () => Rule[], roles: Map<string, AddressSet>, inferen
  * 5061/5269 arrive faces the Internet (or, on an Edge host, is its external NIC); the one where 23456 arrives
  * faces the internal network (or is the Edge's internal NIC).
  */
+/** The one interface a test names, if it names exactly one (not negated, not a list or zone). */
+function onlyInterface(m: InterfaceMatch | undefined): string | undefined {
+  return m && !m.negated && m.names.length === 1 ? m.names[0] : undefined;
+}
+
 function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferences: Inference[]): Map<string, Zone> {
   const found = new Map<string, { zone: Zone; evidence: Origin[] }>();
   const note = (name: string | undefined, zone: Zone, origin: Origin) => {
@@ -149,8 +154,8 @@ function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferen
   };
   const host = deviceRole === 'edge-host';
   for (const rule of rules) {
-    const i = rule.match.inInterface?.negated ? undefined : rule.match.inInterface?.name;
-    const o = rule.match.outInterface?.negated ? undefined : rule.match.outInterface?.name;
+    const i = onlyInterface(rule.match.inInterface);
+    const o = onlyInterface(rule.match.outInterface);
     for (const h of rule.match.flows) {
       if (tcpPortsOf(h, [23456])) {
         note(i, host ? 'edge-internal' : 'internal', rule.origin);

@@ -4,6 +4,7 @@ import { auditDevice, type InputAudit } from '../audit/audit.js';
 import { loadPacks } from '../policy/load-packs.js';
 import type { LoadedProfile, SiteProfile } from '../profile/site-profile.js';
 import { iptablesParser } from '../../parsers/iptables/index.js';
+import { exportFromText } from '../../parsers/export-file.js';
 
 const packs = loadPacks();
 
@@ -40,7 +41,7 @@ function host(input: string[], output: string[]): string {
 }
 
 function audit(text: string, profile: SiteProfile = FIREWALL): InputAudit {
-  return auditDevice(iptablesParser.parse(text, 'fw.rules'), loaded(profile), packs);
+  return auditDevice(iptablesParser.parse(exportFromText('fw.rules', text), {})[0]!, loaded(profile), packs);
 }
 const status = (a: InputAudit, id: string) => a.requirements.find((r) => r.requirement.id === id || r.requirement.alsoIn.includes(id))?.status;
 const findingsOf = (a: InputAudit, check: string) => a.findings.filter((f) => f.check === check);

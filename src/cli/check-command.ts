@@ -10,7 +10,7 @@ import { formatJunit } from '../reporters/junit.js';
 import { formatMarkdown } from '../reporters/markdown.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatTable } from '../reporters/table.js';
-import { readDevice } from './input.js';
+import { readDevices, selectDevices } from './input.js';
 import { writeWhole } from './write-output.js';
 
 export interface CheckOptions {
@@ -19,6 +19,8 @@ export interface CheckOptions {
   readonly format?: keyof typeof FORMATS;
   readonly output?: string;
   readonly failOn: (typeof FAIL_ON)[number];
+  readonly vdom?: string;
+  readonly profileName?: string;
 }
 
 export const FORMATS = {
@@ -37,11 +39,11 @@ export function runCheck(files: readonly string[], opts: CheckOptions, version: 
 
   const packs = loadPacks();
   const given = opts.profile ? loadProfile(opts.profile) : undefined;
-  const audits: InputAudit[] = files.map((file) => {
-    const device = readDevice(file);
+  const audits: InputAudit[] = files.flatMap((file) => {
     const found = given ? undefined : findProfile(file, process.cwd());
     const profile: LoadedProfile | undefined = given ?? (found ? loadProfile(found) : undefined);
-    return auditDevice(device, profile, packs, opts.pack);
+    const devices = selectDevices(file, readDevices(file), opts);
+    return devices.map((device) => auditDevice(device, profile, packs, opts.pack));
   });
   const report = buildReport(audits, version);
   const output = format(report);

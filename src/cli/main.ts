@@ -44,6 +44,8 @@ program
   .addOption(new Option('--format <format>', 'report format (default: table on a terminal, json otherwise)').choices(Object.keys(FORMATS)))
   .option('--output <file>', 'write the report to this file (written whole or not at all) instead of stdout')
   .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...FAIL_ON]).default('high'))
+  .option('--vdom <name>', 'audit only this VDOM of a multi-VDOM FortiGate backup')
+  .option('--profile-name <name>', 'audit only this Windows Firewall profile (Domain, Private, Public)')
   .action((files: string[], opts) => {
     const { output, exitCode } = runCheck(files, opts, version, process.stdout.isTTY === true);
     process.stdout.write(output);
@@ -62,6 +64,9 @@ program
   .option('--in <interface>', 'ingress interface (to or through the device)')
   .option('--out <interface>', 'egress interface (from or through the device)')
   .option('--chain <name>', 'evaluate this chain / filter only (e.g. INPUT, FORWARD)')
+  .addOption(new Option('--direction <direction>', 'on a host firewall: in = to the host, out = from it').choices(['in', 'out']))
+  .option('--vdom <name>', 'the VDOM of a multi-VDOM FortiGate backup')
+  .option('--profile-name <name>', 'the Windows Firewall profile (Domain, Private, Public)')
   .option('--json', 'print the decision as JSON')
   .action((file: string, opts) => {
     process.stdout.write(runTrace(file, opts).output);

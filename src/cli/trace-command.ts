@@ -3,7 +3,7 @@ import { headerSpace, Ports, protocolNumber, Protocols, PORTED_PROTOCOLS } from 
 import type { Device, Filter, Hook } from '../model/rule-graph.js';
 import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
 import { filtersOn } from '../engine/topology.js';
-import { readDevice } from './input.js';
+import { readDevices, selectDevices } from './input.js';
 import { UsageError } from './usage-error.js';
 
 export interface TraceOptions {
@@ -15,6 +15,9 @@ export interface TraceOptions {
   readonly in?: string;
   readonly out?: string;
   readonly chain?: string;
+  readonly direction?: 'in' | 'out';
+  readonly vdom?: string;
+  readonly profileName?: string;
   readonly json?: boolean;
 }
 
@@ -38,7 +41,7 @@ export interface TraceResult {
 }
 
 export function runTrace(file: string, opts: TraceOptions): { output: string; result: TraceResult } {
-  const device = readDevice(file);
+  const device = oneDevice(file, opts);
   const packet = packetSpace(opts);
   const family = packet.dst.families()[0]!;
   const path = pathFor(device, opts, family);
@@ -46,6 +49,14 @@ export function runTrace(file: string, opts: TraceOptions): { output: string; re
   // A single packet is never split, so exactly one outcome comes back.
   const result = describe(outcomes[0]!, path);
   return { result, output: opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(result) };
+}
+
+/** A trace follows one rule set: an export with several (VDOMs, firewall profiles) needs the one named. */
+function oneDevice(file: string, opts: TraceOptions): Device {
+  const devices = selectDevices(file, readDevices(file), opts);
+  if (devices.length === 1) return devices[0]!;
+  const flag = devices[0]!.partition?.kind === 'vdom' ? '--vdom' : '--profile-name';
+  throw new UsageError(`${file}: holds ${devices.length} rule sets (${devices.map((d) => d.partition?.name ?? d.name).join(', ')}); choose one with ${flag}`);
 }
 
 function packetSpace(opts: TraceOptions) {
@@ -75,7 +86,10 @@ function packetSpace(opts: TraceOptions) {
   return headerSpace({ src, dst, proto: Protocols.only(proto), sport, dport: port('--dport', opts.dport) });
 }
 
-/** --chain evaluates that filter alone; otherwise the interfaces say whether the packet is to, through or from the device. */
+/**
+ * --chain evaluates that filter alone; otherwise --direction (a host firewall: in = to the host, out = from it) or
+ * the interfaces say whether the packet is to, through or from the device.
+ */
 function pathFor(device: Device, opts: TraceOptions, family: 'ipv4' | 'ipv6'): Filter[] {
   if (opts.chain) {
     const named = [...device.filters.values()].filter((f) => f.name === opts.chain && f.attachment && (!f.family || f.family === family));
@@ -85,8 +99,11 @@ function pathFor(device: Device, opts: TraceOptions, family: 'ipv4' | 'ipv6'): F
     }
     return named.sort((a, b) => a.attachment!.stage - b.attachment!.stage);
   }
-  const hook: Hook | undefined = opts.in && opts.out ? 'forward' : opts.in ? 'input' : opts.out ? 'output' : undefined;
-  if (!hook) throw new UsageError('give --in and/or --out (through the device: both; to it: --in; from it: --out), or --chain');
+  const byInterfaces: Hook | undefined = opts.in && opts.out ? 'forward' : opts.in ? 'input' : opts.out ? 'output' : undefined;
+  const byDirection: Hook | undefined = opts.direction === 'in' ? 'input' : opts.direction === 'out' ? 'output' : undefined;
+  if (byDirection && byInterfaces && byDirection !== byInterfaces) throw new UsageError(`--direction ${opts.direction} contradicts the interfaces given (${byInterfaces === 'forward' ? 'through' : byInterfaces === 'input' ? 'to' : 'from'} the device)`);
+  const hook = byDirection ?? byInterfaces;
+  if (!hook) throw new UsageError('give --in and/or --out (through the device: both; to it: --in; from it: --out), --direction in|out, or --chain');
   return filtersOn(device, hook, family, opts.in, opts.out);
 }
 

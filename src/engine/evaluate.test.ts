@@ -101,11 +101,11 @@ describe('first-match evaluation of flow sets', () => {
   });
 
   it('matches interface names with + wildcards and negation', () => {
-    expect(interfaceMatches({ name: 'eth+', negated: false }, 'eth0')).toBe(true);
-    expect(interfaceMatches({ name: 'eth+', negated: false }, 'ens3')).toBe(false);
-    expect(interfaceMatches({ name: 'eth0', negated: true }, 'eth1')).toBe(true);
-    expect(interfaceMatches({ name: 'eth0', negated: false }, undefined)).toBe(false);
-    const r = rule(permit, tcp(5061), { inInterface: { name: 'eth0', negated: false } });
+    expect(interfaceMatches({ names: ['eth+'], negated: false }, 'eth0')).toBe(true);
+    expect(interfaceMatches({ names: ['eth+'], negated: false }, 'ens3')).toBe(false);
+    expect(interfaceMatches({ names: ['eth0'], negated: true }, 'eth1')).toBe(true);
+    expect(interfaceMatches({ names: ['eth0'], negated: false }, undefined)).toBe(false);
+    const r = rule(permit, tcp(5061), { inInterface: { names: ['eth0'], negated: false } });
     const d = device(filter('FWD', [r], 'deny', 1));
     expect(run(d, query(5061, 5061), { in: 'eth0' })[0]!.decision).toBe('permit');
     expect(run(d, query(5061, 5061), { in: 'eth1' })[0]!.decision).toBe('deny');
@@ -185,5 +185,44 @@ describe('rule index', () => {
       expect(viaIndex).toEqual(brute);
       expect(brute.length, JSON.stringify(q.map((h) => [h.src.toString(), h.dst.toString(), Ports.format(h.dport)]))).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('block-over-allow evaluation (Windows Firewall)', () => {
+  const windows = (rules: Rule[], defaultAction: Filter['defaultAction'] = 'deny'): Filter => ({ ...filter('In', rules, defaultAction, 1), model: 'block-over-allow' });
+
+  it('a block rule beats an allow rule listed before it, whatever the order', () => {
+    const allow = rule(permit, tcp(5000, 5100));
+    const block = rule(deny, tcp(5061));
+    const out = run(device(windows([allow, block])));
+    const byRule = (r?: Rule) => out.filter((o) => o.decidedBy?.rule === r).map(ports).join(' ');
+    expect(byRule(block)).toBe('5061');
+    expect(byRule(allow)).toBe('5000-5060, 5062-5100');
+  });
+
+  it('an allow that overrides block rules beats the block', () => {
+    const block = rule(deny, tcp(5000, 5100));
+    const bypass: Rule = { ...rule(permit, tcp(5061)), overridesBlock: true };
+    const out = run(device(windows([block, bypass])));
+    expect(out.find((o) => o.decidedBy?.rule === bypass)?.decision).toBe('permit');
+    expect(out.filter((o) => o.decision === 'permit').map(ports)).toEqual(['5061']);
+  });
+
+  it('unmatched flows get the profile default, and disabled rules never match', () => {
+    const disabledBlock = rule(deny, tcp(5061), { enabled: false });
+    const out = run(device(windows([disabledBlock], 'permit')));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.decision).toBe('permit');
+    expect(out[0]!.decidedBy?.rule).toBeUndefined();
+  });
+});
+
+describe('a firewall the export turns off', () => {
+  it('filters nothing: no filter lies on any path', async () => {
+    const { filtersOn } = await import('./topology.js');
+    const d = device(filter('FWD', [rule(deny, tcp(5061))], 'deny', 1));
+    expect(filtersOn(d, 'forward', 'ipv4', undefined, undefined)).toHaveLength(1);
+    const off: Device = { ...d, firewallOff: { file: 't.rules', line: 1, text: 'EnableFirewall=0' } };
+    expect(filtersOn(off, 'forward', 'ipv4', undefined, undefined)).toEqual([]);
   });
 });

@@ -128,7 +128,7 @@ function evaluateFilter(
   const returned: HeaderSpace[] = [];
   let remaining = flows;
 
-  for (const rule of candidateRules(filter, flows)) {
+  for (const rule of candidateRules(inDecisionOrder(filter), flows)) {
     if (remaining.length === 0) break;
     if (!rule.enabled || !appliesTo(rule, ctx)) continue;
     const hit = intersectFlows(remaining, rule.match.flows);
@@ -170,6 +170,26 @@ function evaluateFilter(
   return { decided, returned };
 }
 
+const decisionOrders = new WeakMap<Filter, Filter>();
+
+/**
+ * The filter with its rules in the order first-match evaluation must see them to reproduce its decision
+ * model. Block-over-allow (Windows) is first-match over the rules ranked permit-that-overrides-block, then
+ * deny, then permit, each rank keeping its export order (which only decides which of several equally strong
+ * rules is named as the decider).
+ */
+export function inDecisionOrder(filter: Filter): Filter {
+  if (filter.model === 'first-match') return filter;
+  let ordered = decisionOrders.get(filter);
+  if (!ordered) {
+    const rank = (r: Rule) => (r.action.type === 'permit' && r.overridesBlock ? 0 : r.action.type === 'deny' ? 1 : 2);
+    const rules = filter.rules.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
+    ordered = { ...filter, rules };
+    decisionOrders.set(filter, ordered);
+  }
+  return ordered;
+}
+
 /** Whether the rule can match a new connection on this path at all (interfaces, connection state). */
 export function appliesTo(rule: Rule, ctx: PathContext): boolean {
   const { inInterface, outInterface, states } = rule.match;
@@ -181,8 +201,7 @@ export function appliesTo(rule: Rule, ctx: PathContext): boolean {
 
 /** `eth+` matches every name starting with `eth`; a flow without that interface never matches a positive test. */
 export function interfaceMatches(m: InterfaceMatch, name: string | undefined): boolean {
-  const hit =
-    name !== undefined && (m.name.endsWith('+') ? name.startsWith(m.name.slice(0, -1)) : name === m.name);
+  const hit = name !== undefined && m.names.some((n) => (n.endsWith('+') ? name.startsWith(n.slice(0, -1)) : name === n));
   return m.negated ? !hit : hit;
 }
 

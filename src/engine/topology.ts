@@ -81,6 +81,8 @@ export function interfacesToward(device: Device, placement: Placement, zone: Zon
 
 /** The filters a flow of this hook and family meets between these interfaces, in the order it meets them. */
 export function filtersOn(device: Device, hook: Hook, family: Family, inIf: string | undefined, outIf: string | undefined): Filter[] {
+  // A firewall the export turns off filters nothing, whatever rules it still holds.
+  if (device.firewallOff) return [];
   return [...device.filters.values()]
     .filter((f) => {
       const a = f.attachment;

@@ -35,9 +35,12 @@ export type RuleAction =
   | { readonly type: 'continue'; readonly target: string }
   | { readonly type: 'unknown'; readonly target: string };
 
-/** An interface name test; `name` may end in `+` (iptables' prefix wildcard). */
+/**
+ * An interface test: the flow's interface is one of `names` (or none of them, when negated). A name may end
+ * in `+` (iptables' prefix wildcard). Several names stand for a zone or an interface list (FortiGate `srcintf`).
+ */
 export interface InterfaceMatch {
-  readonly name: string;
+  readonly names: readonly string[];
   readonly negated: boolean;
 }
 
@@ -67,6 +70,15 @@ export interface Rule {
   readonly uncertain: readonly string[];
   readonly name?: string;
   readonly comment?: string;
+  /**
+   * Under the block-over-allow model: a permit that wins over deny rules (Windows "allow if secure" with
+   * "override block rules"). Ignored under first-match.
+   */
+  readonly overridesBlock?: boolean;
+  /** What else narrows the rule that is not a flow dimension (Windows program or service): shown as evidence. */
+  readonly scope?: string;
+  /** Accepts unsolicited traffic relayed by NAT traversal (Windows `Edge=TRUE`, Teredo). */
+  readonly edgeTraversal?: boolean;
   readonly origin: Origin;
 }
 
@@ -83,7 +95,12 @@ export interface FilterAttachment {
   readonly outInterface?: string;
 }
 
-export type DecisionModel = 'first-match';
+/**
+ * How a filter picks the rule that decides:
+ * - first-match: rules in order, the first one that matches decides (iptables, ASA, FortiGate);
+ * - block-over-allow: no order; a permit with `overridesBlock` beats a deny, a deny beats a permit (Windows Firewall).
+ */
+export type DecisionModel = 'first-match' | 'block-over-allow';
 
 export interface Filter {
   /** Unique within the device, e.g. `ipv4/filter/FORWARD`. */
@@ -110,19 +127,41 @@ export interface NetworkInterface {
   /** The vendor's zone or nameif, when it has one. */
   readonly zone?: string;
   readonly securityLevel?: number;
+  /** Services of the device itself reachable through this interface (FortiGate `allowaccess`, ASA `ssh … outside`). */
+  readonly managementAccess?: readonly ManagementAccess[];
   readonly origin?: Origin;
 }
 
-/** Address translation, read now so later NAT-aware evaluation needs no parser change. */
+export interface ManagementAccess {
+  /** Lower-case service name as the vendor writes it: `https`, `ssh`, `telnet`, `http`, `ping`, `snmp`. */
+  readonly service: string;
+  /** The sources allowed to use it; absent = any. */
+  readonly sources?: AddressSet;
+  readonly origin: Origin;
+}
+
+/**
+ * Address translation. The device's NAT rules are consulted in their order and the first one whose `match`
+ * (the untranslated flow, with its interfaces) fits translates it. Filters see the flow untranslated before
+ * `seenFromStage` and translated from that stage on: 0 where every filter names translated addresses (iptables
+ * DNAT in PREROUTING, ASA 8.3+ whose ACLs name real addresses), Infinity where filters name the addresses as they
+ * arrive (ASA 8.2 and FortiGate VIP policies).
+ */
 export interface NatRule {
+  readonly id: string;
   readonly kind: 'destination' | 'source';
   readonly match: RuleMatch;
+  /** Replaces the destination (kind destination) or source address; absent = unchanged. */
   readonly toAddresses?: AddressSet;
+  /** Replaces the destination (kind destination) or source port; absent = unchanged. */
   readonly toPorts?: IntervalSet;
+  readonly seenFromStage: number;
+  readonly enabled: boolean;
   readonly origin: Origin;
 }
 
 export interface Diagnostic {
+  /** 1-based line; 0 for what concerns the export as a whole (a format that drops information). */
   readonly line: number;
   readonly message: string;
   /** warning: something that may change a verdict was not understood; info: recognized and deliberately ignored. */
@@ -139,6 +178,15 @@ export interface Device {
   readonly filters: ReadonlyMap<string, Filter>;
   readonly nat: readonly NatRule[];
   readonly diagnostics: readonly Diagnostic[];
+  /** One of several rule sets in one export (a FortiGate VDOM, a Windows Firewall profile). */
+  readonly partition?: DevicePartition;
+  /** Where the export turns this firewall off: it then permits every flow, whatever its rules say. */
+  readonly firewallOff?: Origin;
+}
+
+export interface DevicePartition {
+  readonly kind: 'vdom' | 'firewall-profile';
+  readonly name: string;
 }
 
 export function countRules(device: Device): number {

@@ -11,6 +11,7 @@ import { loadPacks } from '../../src/policy/load-packs.js';
 import { loadProfile } from '../../src/profile/site-profile.js';
 import { buildReport, type Report } from '../../src/report/report.js';
 import { iptablesParser } from '../../parsers/iptables/index.js';
+import { exportFromText } from '../../parsers/export-file.js';
 
 export const REPO = packageRoot();
 const packs = loadPacks();
@@ -21,7 +22,7 @@ export function auditFixture(name: string, opts: { profile?: boolean } = {}): In
   const dir = name.split('/')[0]!;
   const profileFile = `fixtures/iptables/${dir}/${name.endsWith('dual-stack.rules') ? 'dual-stack.edge-audit.json' : 'edge-audit.json'}`;
   const profile = opts.profile === false ? undefined : { ...loadProfile(join(REPO, profileFile)), file: profileFile };
-  return auditDevice(iptablesParser.parse(readFileSync(join(REPO, file), 'utf8'), file), profile, packs);
+  return auditDevice(iptablesParser.parse(exportFromText(file, readFileSync(join(REPO, file), 'utf8')), {})[0]!, profile, packs);
 }
 
 export function fixtureReport(names: readonly string[], opts: { profile?: boolean } = {}): Report {
