@@ -177,11 +177,24 @@ export interface Device {
   readonly interfaces: readonly NetworkInterface[];
   readonly filters: ReadonlyMap<string, Filter>;
   readonly nat: readonly NatRule[];
+  /**
+   * What the device routes where: connected networks (from interface addresses) and static routes, the default
+   * route as `0.0.0.0/0` / `::/0`. Lets the audit place role addresses on interfaces when the profile does not.
+   */
+  readonly routes?: readonly Route[];
   readonly diagnostics: readonly Diagnostic[];
   /** One of several rule sets in one export (a FortiGate VDOM, a Windows Firewall profile). */
   readonly partition?: DevicePartition;
   /** Where the export turns this firewall off: it then permits every flow, whatever its rules say. */
   readonly firewallOff?: Origin;
+}
+
+export interface Route {
+  /** The interface name as filters name it (ASA nameif, FortiGate interface or zone member). */
+  readonly interface: string;
+  readonly destination: AddressSet;
+  readonly connected: boolean;
+  readonly origin: Origin;
 }
 
 export interface DevicePartition {
