@@ -2,6 +2,7 @@ import { headerSpace, intersectFlows, Ports, Protocols, type HeaderSpace } from 
 import type { Device, Filter, Rule } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
 import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
+import { asSeenAt, type SeenFlows } from '../engine/nat.js';
 import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
 import { roleEnd, type AuditContext } from '../audit/context.js';
@@ -49,19 +50,27 @@ type Hit = readonly [Decider, readonly HeaderSpace[], Breadth];
 
 function* broadRules(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
   const pathCtx = pathContext(qp.path);
-  for (const filter of reachableFilters(ctx.device, qp)) {
-    for (const rule of candidateRules(filter, [qp.space])) {
-      if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
-      const own = intersectFlows([qp.space], rule.match.flows);
-      if (own.length === 0) continue;
-      const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
-      if (breadths.length === 0) continue;
-      const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathCtx);
-      const decided = outcomes.filter((o) => decidedBy(o, rule));
-      if (decided.length === 0) continue;
-      const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
-      for (const b of breadths) yield [d, decided.flatMap((o) => o.flows), b];
-    }
+  for (const [filter, stage] of reachableFilters(ctx.device, qp)) {
+    // The rule names flows as its filter sees them: translated, when NAT comes before it (ASA 8.3+, DNAT).
+    for (const view of asSeenAt(ctx.device.nat, [qp.space], pathCtx, stage)) yield* broadRulesIn(ctx, rows, qp, filter, view, inbound, sideZone);
+  }
+}
+
+/** The broad permit rules of one filter that decide part of the query, as that filter sees the query. */
+function* broadRulesIn(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, filter: Filter, view: SeenFlows, inbound: boolean, sideZone: Zone): Generator<Hit> {
+  const pathCtx = pathContext(qp.path);
+  for (const rule of candidateRules(filter, view.seen)) {
+    if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
+    const seenOwn = intersectFlows(view.seen, rule.match.flows);
+    if (seenOwn.length === 0) continue;
+    const own = view.back(seenOwn);
+    const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
+    if (breadths.length === 0) continue;
+    const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathCtx);
+    const decided = outcomes.filter((o) => decidedBy(o, rule));
+    if (decided.length === 0) continue;
+    const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
+    for (const b of breadths) yield [d, decided.flatMap((o) => o.flows), b];
   }
 }
 
@@ -87,21 +96,24 @@ function* permittingDefaults(ctx: AuditContext, qp: QueryPath, inbound: boolean)
  * The path's filters and every filter a flow of the query can be sent to from them: only jumps that can match
  * it on this path count (a chain entered only from another interface pair holds nothing for this path).
  */
-function reachableFilters(device: Device, qp: QueryPath): Filter[] {
+function reachableFilters(device: Device, qp: QueryPath): [Filter, number][] {
   const ctx = pathContext(qp.path);
-  const seen = new Set<Filter>(qp.path.filters);
+  // A called filter is consulted at the stage of the attached filter that leads to it.
+  const stages = new Map<Filter, number>(qp.path.filters.map((f, i) => [f, f.attachment?.stage ?? i]));
   const queue = [...qp.path.filters];
   for (let f = queue.shift(); f; f = queue.shift()) {
+    const stage = stages.get(f)!;
     for (const r of f.rules) {
       if ((r.action.type !== 'call' && r.action.type !== 'goto') || !r.enabled || !appliesTo(r, ctx)) continue;
       const target = device.filters.get(r.action.filter);
-      if (target && !seen.has(target) && intersectFlows([qp.space], r.match.flows).length > 0) {
-        seen.add(target);
+      const reaching = asSeenAt(device.nat, [qp.space], ctx, stage).some(({ seen }) => intersectFlows(seen, r.match.flows).length > 0);
+      if (target && !stages.has(target) && reaching) {
+        stages.set(target, stage);
         queue.push(target);
       }
     }
   }
-  return [...seen];
+  return [...stages];
 }
 
 function edgeRoles(ctx: AuditContext): FlowEnd[] {
