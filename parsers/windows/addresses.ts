@@ -1,0 +1,85 @@
+/**
+ * Address fields of a Windows Firewall rule (`LA4`/`LA6`/`RA4`/`RA6`/`RA42`/`RA62`, PowerShell and netsh
+ * `LocalAddress`/`RemoteAddress`) → exact address sets, with keywords resolved through the site profile.
+ */
+import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
+
+/**
+ * Address keywords, by lower-case spelling → one canonical name. The registry (MS-GPFAS 2.2.2.13), PowerShell and
+ * netsh spell some differently (`IntrAnet` / `Intranet`, `RmtIntrAnet` / `IntranetRemoteAccess` / `RmtIntranet`,
+ * `Ply2Renders` / `PlayToDevice` / `Ply2Renderers`); the site profile may use any of them.
+ */
+const KEYWORDS: ReadonlyMap<string, string> = new Map([
+  ['localsubnet', 'LocalSubnet'],
+  ['dns', 'DNS'],
+  ['dhcp', 'DHCP'],
+  ['wins', 'WINS'],
+  ['defaultgateway', 'DefaultGateway'],
+  ['intranet', 'Intranet'],
+  ['internet', 'Internet'],
+  ['rmtintranet', 'IntranetRemoteAccess'],
+  ['intranetremoteaccess', 'IntranetRemoteAccess'],
+  ['ply2renders', 'PlayToDevice'],
+  ['ply2renderers', 'PlayToDevice'],
+  ['playtodevice', 'PlayToDevice'],
+  ['captiveportal', 'CaptivePortal'],
+]);
+
+/** A keyword's canonical name (`LocalSubnet`), or the word itself when Windows defines no such keyword. */
+export function canonicalKeyword(word: string): string {
+  return KEYWORDS.get(word.toLowerCase()) ?? word;
+}
+
+/** What each keyword stands for at this site (from the site profile's `addressKeywords`), by canonical name. */
+export type KeywordAddresses = ReadonlyMap<string, AddressSet>;
+
+export function keywordAddresses(given: ReadonlyMap<string, AddressSet> | undefined): KeywordAddresses {
+  return new Map([...(given ?? [])].map(([word, set]) => [canonicalKeyword(word).toLowerCase(), set]));
+}
+
+export interface AddressField {
+  /** The addresses the field names; every address when it is absent, says Any, or names an unresolved keyword. */
+  readonly addresses: AddressSet;
+  /** Keywords the site profile does not define, as written (`LocalSubnet4`): the rule is then uncertain. */
+  readonly unresolved: readonly string[];
+}
+
+/**
+ * An address field: addresses, subnets (`/24` or `/255.255.255.0`), ranges `a-b`, keywords, `Any` / `*`. A keyword
+ * may end in 4 or 6 to stand for its addresses of one family only (PowerShell's convention; the registry readers
+ * write `RA4=LocalSubnet` as `LocalSubnet4`). [] = absent = any address. Throws AddressError on a malformed address.
+ */
+export function addressField(values: readonly string[], keywords: KeywordAddresses): AddressField {
+  let addresses = AddressSet.NONE;
+  const unresolved: string[] = [];
+  let any = values.length === 0;
+  for (const value of values) {
+    for (const term of value.split(',').map((t) => t.trim()).filter((t) => t !== '')) {
+      const lower = term.toLowerCase();
+      if (lower === 'any' || lower === '*') {
+        any = true;
+        continue;
+      }
+      // A word (letters, then letters or digits) is a keyword; anything with a dot, colon, slash or dash is an address.
+      if (!/^[a-z][a-z0-9]*$/.test(lower)) {
+        addresses = addresses.union(AddressSet.parse(term));
+        continue;
+      }
+      const { word, family } = splitFamily(term);
+      const known = keywords.get(canonicalKeyword(word).toLowerCase());
+      if (known) addresses = addresses.union(family ? known.only(family) : known);
+      else unresolved.push(term);
+    }
+  }
+  if (any || unresolved.length > 0) return { addresses: AddressSet.any(), unresolved };
+  return { addresses, unresolved };
+}
+
+/** `LocalSubnet4` → LocalSubnet, IPv4 only; `DNS` → DNS, both families. */
+function splitFamily(term: string): { word: string; family?: Family } {
+  const m = /^(.*[a-z])([46])$/i.exec(term);
+  if (!m) return { word: term };
+  return { word: m[1]!, family: m[2] === '4' ? 'ipv4' : 'ipv6' };
+}
+
+export { AddressError };
