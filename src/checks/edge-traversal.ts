@@ -1,7 +1,8 @@
 import { intersectFlows, Ports, Protocols, type HeaderSpace } from '../model/header-space.js';
 import type { Family } from '../model/address-set.js';
 import type { Filter, Rule } from '../model/rule-graph.js';
-import { appliesTo, evaluatePath } from '../engine/evaluate.js';
+import { evaluatePath } from '../engine/evaluate.js';
+import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
 import type { AuditContext } from '../audit/context.js';
 import { pathContext, queryPaths, type FlowEnd, type QueryPath } from '../audit/flow-query.js';
