@@ -1,0 +1,32 @@
+/**
+ * Character offset → 1-based line number, for readers whose parser reports offsets (XML, JSON) or whose records
+ * span several lines (quoted CSV fields). Built once per file; each lookup is a binary search.
+ */
+export class LineIndex {
+  /** Offsets at which each line starts; starts[0] = 0. */
+  private readonly starts: number[];
+
+  constructor(text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  /** The 1-based line holding `offset`. A CR before its LF belongs to the line it ends. */
+  lineAt(offset: number): number {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** The offset at which 1-based `line` starts (the end of the text for lines past it). */
+  offsetOf(line: number): number {
+    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1]!;
+  }
+}
