@@ -122,7 +122,7 @@ describe('GPO report XML', () => {
       edgeTraversal: true,
     });
     expect(rule!.source.line).toBe(lineOf(text, '<q2:InboundFirewallRules>'));
-    expect(rule!.source.text.split('\r\n')).toEqual(XMPP_IN.map((l, k) => (k === 0 ? l : `        ${l}`)));
+    expect(rule!.source.text.split('\n')).toEqual(XMPP_IN.map((l, k) => (k === 0 ? l : `        ${l}`)));
   });
 
   it('matches the firewall extension by its namespace, whatever the prefix', () => {

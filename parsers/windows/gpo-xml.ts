@@ -218,9 +218,8 @@ class ReportReading {
     return out;
   }
 
-  /** The element verbatim (CRLF line ends included: Windows writes them, and evidence is the file's own text). */
   private source(element: XmlElement): SourceRef {
-    return { line: this.lines.lineAt(element.start), text: this.input.text.slice(element.start, element.end) };
+    return this.lines.source(element.start, element.end);
   }
 
   private warn(line: number, message: string): void {

@@ -1,3 +1,5 @@
+import type { SourceRef } from './model.js';
+
 /**
  * Character offset → 1-based line number, for readers whose parser reports offsets (XML, JSON) or whose records
  * span several lines (quoted CSV fields). Built once per file; each lookup is a binary search.
@@ -6,7 +8,7 @@ export class LineIndex {
   /** Offsets at which each line starts; starts[0] = 0. */
   private readonly starts: number[];
 
-  constructor(text: string) {
+  constructor(private readonly text: string) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.starts = starts;
@@ -28,5 +30,10 @@ export class LineIndex {
   /** The offset at which 1-based `line` starts (the end of the text for lines past it). */
   offsetOf(line: number): number {
     return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1]!;
+  }
+
+  /** The text in [start, end) as evidence: where it starts, and its lines ended by LF (Windows writes CRLF). */
+  source(start: number, end: number): SourceRef {
+    return { line: this.lineAt(start), text: this.text.slice(start, end).replace(/\r\n/g, '\n') };
   }
 }

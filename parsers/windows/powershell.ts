@@ -104,7 +104,7 @@ export const powershellCsvReader: WindowsFormatReader = {
       if (row.fields.length > columns.length) throw new ParseError(file, lines.lineAt(row.start), `the row has ${row.fields.length} fields, the header ${columns.length}`);
       const values = new Map<string, unknown>();
       columns.forEach((c, k) => values.set(c, row.fields[k] ?? ''));
-      records.push({ values, source: { line: lines.lineAt(row.start), text: text.slice(row.start, row.end) } });
+      records.push({ values, source: lines.source(row.start, row.end) });
     }
     const separator = header.separator === ';' ? 'semicolon' : 'comma';
     return new PsExportReading(file, `PowerShell CSV (${separator}-separated)`, columns, header.line).policy(records);
@@ -234,7 +234,7 @@ export const powershellJsonReader: WindowsFormatReader = {
     const columns = new Set<string>();
     const records: PsRecord[] = items.map((item, k) => {
       const [start, end] = spans[k] ?? [0, 0];
-      const source = { line: lines.lineAt(start), text: text.slice(start, end) };
+      const source = lines.source(start, end);
       if (!isObject(item)) throw new ParseError(file, source.line, 'expected one object per rule');
       const values = new Map<string, unknown>();
       for (const [key, value] of Object.entries(item)) {
