@@ -40,7 +40,7 @@ export function keywordAddresses(given: ReadonlyMap<string, AddressSet> | undefi
 export interface AddressField {
   /** The addresses the field names; every address when it is absent, says Any, or names an unresolved keyword. */
   readonly addresses: AddressSet;
-  /** Keywords the site profile does not define, as written (`LocalSubnet4`): the rule is then uncertain. */
+  /** Keywords the site profile does not define, by canonical name (`LocalSubnet`): the rule is then uncertain. */
   readonly unresolved: readonly string[];
 }
 
@@ -66,9 +66,10 @@ export function addressField(values: readonly string[], keywords: KeywordAddress
         continue;
       }
       const { word, family } = splitFamily(term);
-      const known = keywords.get(canonicalKeyword(word).toLowerCase());
+      const name = canonicalKeyword(word);
+      const known = keywords.get(name.toLowerCase());
       if (known) addresses = addresses.union(family ? known.only(family) : known);
-      else unresolved.push(term);
+      else if (!unresolved.includes(name)) unresolved.push(name);
     }
   }
   if (any || unresolved.length > 0) return { addresses: AddressSet.any(), unresolved };

@@ -32,8 +32,14 @@ export class LineIndex {
     return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1]!;
   }
 
-  /** The text in [start, end) as evidence: where it starts, and its lines ended by LF (Windows writes CRLF). */
+  /**
+   * The text in [start, end) as evidence: where it starts, and its lines verbatim, the first one from its start
+   * when only indentation precedes `start`, every line ended by LF (Windows writes CRLF).
+   */
   source(start: number, end: number): SourceRef {
-    return { line: this.lineAt(start), text: this.text.slice(start, end).replace(/\r\n/g, '\n') };
+    const line = this.lineAt(start);
+    const lineStart = this.starts[line - 1]!;
+    const from = /^[ \t]*$/.test(this.text.slice(lineStart, start)) ? lineStart : start;
+    return { line, text: this.text.slice(from, end).replace(/\r\n/g, '\n') };
   }
 }

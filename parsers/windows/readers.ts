@@ -7,9 +7,15 @@ import { gpoReportReader } from './gpo-xml.js';
 import type { WindowsFormatReader } from './model.js';
 import { netshReader } from './netsh.js';
 import { powershellCsvReader, powershellJsonReader } from './powershell.js';
+import { regFileReader } from './reg-file.js';
+import { registryPolReader } from './registry-pol.js';
 import { ruleTextReader } from './rule-text.js';
+import { wfwHiveReader } from './wfw-hive.js';
 
 export const READERS: readonly WindowsFormatReader[] = [
+  registryPolReader,
+  wfwHiveReader,
+  regFileReader,
   gpoReportReader,
   clixmlReader,
   powershellJsonReader,

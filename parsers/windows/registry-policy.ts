@@ -31,9 +31,31 @@ export interface RegistryValue {
   readonly source: SourceRef;
 }
 
-const ROOTS: readonly { store: Store; key: string }[] = [
-  { store: 'policy', key: 'software\\policies\\microsoft\\windowsfirewall' },
-  { store: 'local', key: 'system\\currentcontrolset\\services\\sharedaccess\\parameters\\firewallpolicy' },
+const REG_DWORD_BIG_ENDIAN = 5;
+const TYPE_NAMES: Readonly<Record<number, string>> = { 0: 'REG_NONE', 1: 'REG_SZ', 2: 'REG_EXPAND_SZ', 3: 'REG_BINARY', 4: 'REG_DWORD', 5: 'REG_DWORD_BIG_ENDIAN', 7: 'REG_MULTI_SZ', 11: 'REG_QWORD' };
+
+/**
+ * A value read from a binary export (registry.pol record, hive value): its data decoded, and as source text the
+ * rule string itself for a rule, else `key\value = data (type)`, the way a reviewer finds it in a registry editor.
+ */
+export function registryValue(store: Store, path: string, name: string, type: number, raw: Buffer, line: number): RegistryValue {
+  const data = decodeData(type, raw);
+  const isRule = typeof data === 'string' && /(^|\\)firewallrules$/i.test(path);
+  const text = isRule ? data : `${path === '' ? '' : `${path}\\`}${name} = ${data ?? `${raw.length} bytes`} (${TYPE_NAMES[type] ?? `type ${type}`})`;
+  return { store, path, name, type, data, source: { line, text } };
+}
+
+function decodeData(type: number, raw: Buffer): string | number | undefined {
+  if (type === REG_SZ || type === REG_EXPAND_SZ) return raw.toString('utf16le').replace(/\0+$/, '');
+  if (type === REG_DWORD && raw.length === 4) return raw.readUInt32LE(0);
+  if (type === REG_DWORD_BIG_ENDIAN && raw.length === 4) return raw.readUInt32BE(0);
+  return undefined;
+}
+
+/** The stores' keys; the local store also below `ControlSet001` etc. in a hive saved offline. */
+const ROOTS: readonly { store: Store; key: RegExp }[] = [
+  { store: 'policy', key: /(?:^|\\)software\\policies\\microsoft\\windowsfirewall(?=\\|$)/i },
+  { store: 'local', key: /(?:^|\\)system\\(?:currentcontrolset|controlset\d{3})\\services\\sharedaccess\\parameters\\firewallpolicy(?=\\|$)/i },
 ];
 
 /**
@@ -41,12 +63,9 @@ const ROOTS: readonly { store: Store; key: string }[] = [
  * `SOFTWARE\Policies\…` in registry.pol) lies in a firewall store, or undefined for any other key.
  */
 export function firewallKey(fullKey: string): { store: Store; path: string } | undefined {
-  const lower = fullKey.toLowerCase();
   for (const { store, key } of ROOTS) {
-    const at = lower.indexOf(key);
-    if (at < 0 || (at > 0 && lower[at - 1] !== '\\')) continue;
-    const rest = fullKey.slice(at + key.length);
-    if (rest === '' || rest.startsWith('\\')) return { store, path: rest.replace(/^\\/, '') };
+    const m = key.exec(fullKey);
+    if (m) return { store, path: fullKey.slice(m.index + m[0].length).replace(/^\\/, '') };
   }
   return undefined;
 }

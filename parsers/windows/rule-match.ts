@@ -27,7 +27,7 @@ export function ruleMatch(rule: WindowsRule, keywords: KeywordAddresses): RuleMa
   const protocol = protocolOf(rule.protocol);
   const local = addressField(rule.localAddresses, keywords);
   const remote = addressField(rule.remoteAddresses, keywords);
-  for (const word of [...local.unresolved, ...remote.unresolved]) {
+  for (const word of new Set([...local.unresolved, ...remote.unresolved])) {
     uncertain.push(`address keyword ${word} is not defined in the site profile (addressKeywords)`);
   }
   const localPorts = portField(rule.localPorts);

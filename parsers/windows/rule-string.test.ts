@@ -47,7 +47,8 @@ describe('parseRuleString', () => {
 
   it('reads edge traversal from Edge=TRUE and from Defer (the app or user decides)', () => {
     expect(parse('v2.30|Action=Allow|Active=TRUE|Dir=In|Edge=TRUE|Name=n|').edgeTraversal).toBe(true);
-    expect(parse('v2.30|Action=Allow|Active=TRUE|Dir=In|Edge=TRUE|Defer=App|Name=n|').edgeTraversal).toBe(true);
+    expect(parse('v2.30|Action=Allow|Active=TRUE|Dir=In|Edge=TRUE|Defer=App|Name=n|')).toMatchObject({ edgeTraversal: true, unknownKeys: [] });
+    expect(parse('v2.30|Action=Allow|Active=TRUE|Dir=In|Defer=User|Name=n|').edgeTraversal).toBe(true);
     expect(parse('v2.30|Action=Allow|Active=TRUE|Dir=In|Edge=FALSE|Name=n|').edgeTraversal).toBe(false);
   });
 

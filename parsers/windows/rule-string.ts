@@ -75,7 +75,9 @@ export function parseRuleString(text: string, source: SourceRef, valueName?: str
   const localUsers = [...take('luown').map((v) => `owner ${v}`), ...take('luauth')].join(', ');
   // MS-GPFAS 2.2.2.19: a rule without Active=TRUE is not active.
   const enabled = flag('active');
-  const edgeTraversal = flag('edge') || take('defer').length > 0;
+  // Defer=App / Defer=User: the application or the user decides whether edge traversal is allowed, so it may be.
+  const deferred = take('defer').length > 0;
+  const edgeTraversal = flag('edge') || deferred;
   const conditions = [
     ...condition(take('security'), (v) => `allows only IPsec-secured connections (Security=${v}): whether a peer authenticates is not in the export`),
     ...condition(take('rmauth'), () => 'applies only to the remote computers the rule authorizes (RMAuth)'),

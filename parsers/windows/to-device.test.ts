@@ -131,12 +131,12 @@ describe('toDevices: rule semantics', () => {
       'v2.30|Action=Allow|Active=FALSE|Dir=In|Protocol=6|LPort=23458|RA4=DNS|Name=c|',
     ]))[0]!;
     const [a] = inbound(d).rules;
-    expect(a!.uncertain).toEqual(['address keyword DefaultGateway4 is not defined in the site profile (addressKeywords)']);
+    expect(a!.uncertain).toEqual(['address keyword DefaultGateway is not defined in the site profile (addressKeywords)']);
     expect(a!.match.flows[0]!.src.isAnyOfItsFamilies()).toBe(true);
     expect(decide(d, 'in', '192.0.2.1', '203.0.113.10', 23456)).toMatchObject({ decision: 'deny', uncertain: true });
     // The disabled rule's keyword is not worth a warning: it never matches.
     expect(d.diagnostics).toEqual([
-      { line: 1, level: 'warning', message: 'address keyword DefaultGateway4 is not defined in the site profile (addressKeywords): 2 rules are uncertain' },
+      { line: 1, level: 'warning', message: 'address keyword DefaultGateway is not defined in the site profile (addressKeywords): 2 rules are uncertain' },
     ]);
   });
 
