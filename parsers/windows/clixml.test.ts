@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportFromBytes, exportFromText } from '../export-file.js';
-import { ParseError } from '../parse-error.js';
+import { parseErrorOf } from '../../test/helpers/parse-error.js';
 import { clixmlReader } from './clixml.js';
 import { EXPORT_COMMAND } from './powershell.js';
 
@@ -31,14 +31,8 @@ describe('CLIXML', () => {
   });
 
   it('is refused at line 1: rule objects carry no ports or addresses; the message gives the command to run instead', () => {
-    let error: unknown;
-    try {
-      clixmlReader.read(input);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ParseError);
+    const error = parseErrorOf(() => clixmlReader.read(input));
     expect(error).toMatchObject({ line: 1, message: expect.stringMatching(/Get-NetFirewallRule objects.*carry no ports or addresses/) });
-    expect((error as ParseError).message).toContain(EXPORT_COMMAND);
+    expect(error.message).toContain(EXPORT_COMMAND);
   });
 });

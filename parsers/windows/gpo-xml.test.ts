@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportFromBytes, exportFromText } from '../export-file.js';
-import { ParseError } from '../parse-error.js';
+import { parseErrorOf } from '../../test/helpers/parse-error.js';
 import { gpoReportReader } from './gpo-xml.js';
 
 const FW = 'http://www.microsoft.com/GroupPolicy/Settings/WindowsFirewall';
@@ -78,15 +78,6 @@ const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer
 const read = (text: string) => gpoReportReader.read(exportFromBytes('edge.xml', utf16(text)));
 const lineOf = (text: string, needle: string) => text.split('\r\n').findIndex((l) => l.includes(needle)) + 1;
 
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
-}
 
 describe('GPO report XML', () => {
   it('recognizes the roots GPO, report and Rsop in UTF-16LE and UTF-8, and nothing else', () => {
@@ -150,16 +141,16 @@ describe('GPO report XML', () => {
 
   it('refuses a rule without Action, a Dir that contradicts its element and malformed XML, at their line', () => {
     const noAction = gpoReport(XMPP_IN.filter((l) => !l.includes('Action')));
-    expect(parseError(() => read(noAction))).toMatchObject({ line: lineOf(noAction, 'InboundFirewallRules>'), message: expect.stringMatching(/Action/) });
+    expect(parseErrorOf(() => read(noAction))).toMatchObject({ line: lineOf(noAction, 'InboundFirewallRules>'), message: expect.stringMatching(/Action/) });
     const outbound = gpoReport(XMPP_IN.map((l) => l.replace('<q2:Dir>In', '<q2:Dir>Out')));
-    expect(parseError(() => read(outbound)).message).toMatch(/Dir contradicts/);
+    expect(parseErrorOf(() => read(outbound)).message).toMatch(/Dir contradicts/);
     const broken = gpoReport([...XMPP_IN, '<q2:PublicProfile>', '</q2:PrivateProfile>']);
-    expect(parseError(() => read(broken))).toMatchObject({ line: lineOf(broken, '</q2:PrivateProfile>') });
+    expect(parseErrorOf(() => read(broken))).toMatchObject({ line: lineOf(broken, '</q2:PrivateProfile>') });
   });
 
   it('refuses a report without firewall settings: there is nothing to audit', () => {
     const text = gpoReport([]).replace(/\r\n +<ExtensionData>\r\n +<Extension xmlns:q2[\s\S]*?<\/ExtensionData>/, '');
-    expect(parseError(() => read(text)).message).toMatch(/no Windows Firewall settings/);
+    expect(parseErrorOf(() => read(text)).message).toMatch(/no Windows Firewall settings/);
   });
 
   it('skips a GPO whose computer settings are disabled, with a warning', () => {

@@ -30,7 +30,7 @@ const PROFILE_ELEMENTS: Readonly<Record<string, WindowsProfileName>> = { DomainP
 /** The root element, after an optional XML declaration and comments, and a Group Policy namespace near it. */
 const ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?(GPO|report|Rsop)[\s>/]/;
 
-export const FORMAT_NOTE =
+const FORMAT_NOTE =
   'A GPO report holds only the rules of its GPO(s) and drops some keys: the Intranet address keywords (RA42/RA62), ' +
   'app packages (AppPkgId) and Platform2. Rules from the local store and from other GPOs also apply unless ' +
   'AllowLocalPolicyMerge is false; export the resultant rules (see the README) to audit them all.';
@@ -148,7 +148,7 @@ class ReportReading {
    */
   private readRule(element: XmlElement, direction: WindowsRule['direction'], gpo: string | undefined): void {
     const source = this.source(element);
-    let version = '2.0';
+    let version = '2.0'; // reports always give it; parseRuleString needs one, and no version changes the keys' meaning
     let name: string | undefined;
     const fields: string[] = [];
     let precedence: XmlElement | undefined;

@@ -16,15 +16,7 @@ export class LineIndex {
 
   /** The 1-based line holding `offset`. A CR before its LF belongs to the line it ends. */
   lineAt(offset: number): number {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return lastAtOrBelow(this.starts, offset) + 1;
   }
 
   /** The offset at which 1-based `line` starts (the end of the text for lines past it). */
@@ -42,4 +34,16 @@ export class LineIndex {
     const from = /^[ \t]*$/.test(this.text.slice(lineStart, start)) ? lineStart : start;
     return { line, text: this.text.slice(from, end).replace(/\r\n/g, '\n') };
   }
+}
+
+/** The index of the last value of `sorted` (ascending, sorted[0] <= value) that is at most `value`. */
+export function lastAtOrBelow(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportFromText } from '../export-file.js';
-import { ParseError } from '../parse-error.js';
+import { parseErrorOf } from '../../test/helpers/parse-error.js';
 import { netshReader } from './netsh.js';
 
 const field = (key: string, value: string) => `${`${key}:`.padEnd(38)}${value}`;
@@ -52,15 +52,6 @@ const VERBOSE = [
 
 const read = (text: string) => netshReader.read(exportFromText('rules.txt', text));
 
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
-}
 
 describe('netsh advfirewall firewall show rule', () => {
   it('recognizes rule blocks in any language and the no-rules answer, and nothing else', () => {
@@ -121,15 +112,15 @@ describe('netsh advfirewall firewall show rule', () => {
 
   it('refuses output in another language, saying how to get English', () => {
     const german = `\r\n${field('Regelname', 'Lync Edge - XMPP')}\r\n${DASHES}\r\n${field('Aktiviert', 'Ja')}\r\n`;
-    expect(parseError(() => read(german))).toMatchObject({ line: 2, message: expect.stringMatching(/"Regelname".*English.*chcp 437.*CSV/) });
+    expect(parseErrorOf(() => read(german))).toMatchObject({ line: 2, message: expect.stringMatching(/"Regelname".*English.*chcp 437.*CSV/) });
   });
 
   it('refuses an answer with no rules, unknown values and stray lines, at their line', () => {
     expect(() => read('\r\nNo rules match the specified criteria.\r\n')).toThrow(/listed no rules/);
-    expect(parseError(() => read(VERBOSE.replace('Action:                               Allow', 'Action:                               Maybe')))).toMatchObject({
+    expect(parseErrorOf(() => read(VERBOSE.replace('Action:                               Allow', 'Action:                               Maybe')))).toMatchObject({
       line: 19,
       message: 'Action: unknown value "Maybe"',
     });
-    expect(parseError(() => read(VERBOSE.replace('Lync Edge - XMPP (TCP-In)\r\n', 'Lync Edge - XMPP (TCP-In)\r\nstray\r\n')))).toMatchObject({ line: 2 });
+    expect(parseErrorOf(() => read(VERBOSE.replace('Lync Edge - XMPP (TCP-In)\r\n', 'Lync Edge - XMPP (TCP-In)\r\nstray\r\n')))).toMatchObject({ line: 2 });
   });
 });

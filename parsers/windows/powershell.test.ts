@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportFromText } from '../export-file.js';
-import { ParseError } from '../parse-error.js';
+import { parseErrorOf } from '../../test/helpers/parse-error.js';
 import { EXPORT_COMMAND, powershellCsvReader, powershellJsonReader } from './powershell.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -10,15 +10,6 @@ const REPO = join(import.meta.dirname, '..', '..');
 const csv = (text: string) => powershellCsvReader.read(exportFromText('rules.csv', text));
 const json = (text: string) => powershellJsonReader.read(exportFromText('rules.json', text));
 
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
-}
 
 /** Rows as Export-Csv writes them from the README's command: every field quoted, CRLF. */
 const README_CSV = [
@@ -107,22 +98,22 @@ describe('PowerShell CSV', () => {
   });
 
   it('refuses an export made from Get-NetFirewallRule alone, giving the command to run', () => {
-    const noColumns = parseError(() => csv('"Name","DisplayName","Enabled","Direction","Action"\r\n"r","R","True","Inbound","Allow"\r\n'));
+    const noColumns = parseErrorOf(() => csv('"Name","DisplayName","Enabled","Direction","Action"\r\n"r","R","True","Inbound","Allow"\r\n'));
     expect(noColumns.line).toBe(1);
     expect(noColumns.message).toContain(EXPORT_COMMAND);
     // Select-Object of properties the rule objects lack writes the columns, empty.
-    const empty = parseError(() => csv('"DisplayName","Enabled","Direction","Action","Protocol","LocalPort"\r\n"R","True","Inbound","Allow","",""\r\n'));
+    const empty = parseErrorOf(() => csv('"DisplayName","Enabled","Direction","Action","Protocol","LocalPort"\r\n"R","True","Inbound","Allow","",""\r\n'));
     expect(empty.message).toMatch(/empty in every row.*Get-NetFirewallRule alone/);
   });
 
   it('refuses an array written unjoined (its type name) and unknown enum values, at their row', () => {
     const header = '"Name","Direction","Action","Protocol","LocalPort"';
-    expect(parseError(() => csv(`${header}\r\n"a","Inbound","Allow","TCP","443"\r\n"b","Inbound","Allow","TCP","System.String[]"\r\n`))).toMatchObject({
+    expect(parseErrorOf(() => csv(`${header}\r\n"a","Inbound","Allow","TCP","443"\r\n"b","Inbound","Allow","TCP","System.String[]"\r\n`))).toMatchObject({
       line: 3,
       message: expect.stringMatching(/LocalPort holds "System\.String\[\]".*-join/),
     });
-    expect(parseError(() => csv(`${header}\r\n"a","Sideways","Allow","TCP","443"\r\n`))).toMatchObject({ line: 2, message: 'Direction: unknown value "Sideways"' });
-    expect(parseError(() => csv(`${header}\r\n"a","Inbound","Allow","TCP","443`))).toMatchObject({ line: 2, message: expect.stringMatching(/quoted field is not closed/) });
+    expect(parseErrorOf(() => csv(`${header}\r\n"a","Sideways","Allow","TCP","443"\r\n`))).toMatchObject({ line: 2, message: 'Direction: unknown value "Sideways"' });
+    expect(parseErrorOf(() => csv(`${header}\r\n"a","Inbound","Allow","TCP","443`))).toMatchObject({ line: 2, message: expect.stringMatching(/quoted field is not closed/) });
   });
 });
 
@@ -169,7 +160,7 @@ describe('PowerShell JSON', () => {
 
   it('refuses Get-NetFirewallRule objects converted as they are: they carry no ports or addresses', () => {
     const cim = { Name: '{1D2B}', DisplayName: 'X', Enabled: 1, Direction: 1, Action: 2, Profile: 0, CimClass: { CimSuperClassName: 'CIM_PolicyRule' } };
-    expect(parseError(() => json(JSON.stringify([cim]))).message).toContain(EXPORT_COMMAND);
+    expect(parseErrorOf(() => json(JSON.stringify([cim]))).message).toContain(EXPORT_COMMAND);
   });
 });
 

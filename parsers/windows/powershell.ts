@@ -53,7 +53,7 @@ const NAME_COLUMNS = ['name', 'instanceid', 'id', 'displayname'];
 /** Columns only the filter cmdlets give: an export without any of them was made from Get-NetFirewallRule alone. */
 const FILTER_COLUMNS = ['protocol', 'localport', 'remoteport', 'port', 'icmptype', 'localaddress', 'remoteaddress'];
 const RULE_COLUMNS = ['enabled', 'profile', 'direction', 'action', 'edgetraversalpolicy', 'program', 'service', ...FILTER_COLUMNS];
-/** Columns read; any other is named once in an info diagnostic. */
+/** Columns read, or known to change nothing about what a rule matches (Group, DisplayGroup, Encryption); any other is named once in an info diagnostic. */
 const KNOWN_COLUMNS: ReadonlySet<string> = new Set([
   ...NAME_COLUMNS,
   ...RULE_COLUMNS,

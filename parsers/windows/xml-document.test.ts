@@ -66,6 +66,10 @@ describe('readXmlDocument', () => {
       '<q2:InboundFirewallRules x="1"><q2:LPort>443</q2:LPort></q2:InboundFirewallRules>',
       '<q2:InboundFirewallRules xmlns:q2="urn:other"><q2:LPort>443</q2:LPort></q2:InboundFirewallRules>',
       '<q2:InboundFirewallRules><q9:LPort xmlns:q9="urn:other">443</q9:LPort></q2:InboundFirewallRules>',
+      // text between the keys, a key without prefix, an unknown entity
+      '<q2:InboundFirewallRules>note<q2:LPort>443</q2:LPort></q2:InboundFirewallRules>',
+      '<q2:InboundFirewallRules xmlns="urn:default"><LPort>443</LPort></q2:InboundFirewallRules>',
+      '<q2:InboundFirewallRules><q2:Name>a &nbsp; b</q2:Name></q2:InboundFirewallRules>',
     ];
     for (const element of deviating) {
       const root = readXmlDocument(extension(element), FLAT);
@@ -75,6 +79,12 @@ describe('readXmlDocument', () => {
     expect(commented!.children.map((c) => c.text)).toEqual(['443']);
     const [redeclared] = rulesOf(readXmlDocument(extension(deviating[3]!), FLAT));
     expect(redeclared!.ns).toBe('urn:other');
+  });
+
+  it('lets fast-xml-parser refuse a key whose end tag does not match', () => {
+    for (const element of ['<q2:InboundFirewallRules><q2:LPort>443</q2:LPortX></q2:InboundFirewallRules>', '<q2:InboundFirewallRules><q2:LPort>443</q2:LPort></q2:Inbound>']) {
+      expect(() => readXmlDocument(extension(element), FLAT)).toThrow(XmlSyntaxError);
+    }
   });
 
   it('does not take a rule element inside a comment for one', () => {

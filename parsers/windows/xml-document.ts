@@ -15,7 +15,7 @@
  * element; matches inside those constructs are left to fast-xml-parser, and so is a document with a DTD.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { LineIndex } from './line-index.js';
+import { lastAtOrBelow, LineIndex } from './line-index.js';
 
 export interface XmlElement {
   /** The name as written, with its prefix. */
@@ -138,41 +138,75 @@ function closeAt(text: string, terminator: string, from: number): number {
   return at < 0 ? -1 : at + terminator.length;
 }
 
-const FLAT_CHILD = /\s*<((?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*))(?:\s*\/>|>([^<]*)<\/\1\s*>)/y;
-const END_TAG = /\s*<\/([^\s>]+)\s*>/y;
 const ENTITY = /&(?:(lt|gt|amp|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g;
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const [LT, GT, SLASH, COLON] = ['<', '>', '/', ':'].map((c) => c.charCodeAt(0)) as [number, number, number, number];
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function skipSpace(text: string, pos: number): number {
+  while (isSpace(text.charCodeAt(pos))) pos++;
+  return pos;
+}
+
+function hasAmpersand(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x26) return true;
+  return false;
+}
+
+/** Letters, digits, `_`, `-`, `.`: the ASCII name characters (a name with others is left to fast-xml-parser). */
+function isNameChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d || c === 0x2e;
+}
 
 /**
  * Walks the children of a flat element, handing each to `visit` (when given); returns where the element ends,
- * or undefined when it does not have the flat shape.
+ * or undefined when it does not have the flat shape. Scanned by hand rather than with a regular expression: it
+ * runs over every rule of a large report twice, and allocates nothing when it only checks the shape.
  */
 function scanFlat(
   text: string,
   element: Omit<FlatElement, 'end'>,
   visit: ((qname: string, local: string, value: string, start: number, end: number) => void) | undefined,
 ): number | undefined {
-  const colon = element.qname.indexOf(':');
-  const prefix = colon < 0 ? undefined : element.qname.slice(0, colon);
-  let pos = element.startTagEnd;
-  for (;;) {
-    FLAT_CHILD.lastIndex = pos;
-    const m = FLAT_CHILD.exec(text);
-    if (!m) break;
-    if (m[2] !== prefix) return undefined;
-    const raw = m[4] ?? '';
-    const end = pos + m[0].length;
-    if (visit) {
-      const value = decodeText(raw);
+  const prefix = element.qname.slice(0, element.qname.indexOf(':') + 1); // with its colon; '' for none
+  let pos = skipSpace(text, element.startTagEnd);
+  while (text.charCodeAt(pos) === LT && text.charCodeAt(pos + 1) !== SLASH) {
+    const nameStart = pos + 1;
+    const localStart = nameStart + prefix.length;
+    if (!text.startsWith(prefix, nameStart) || !isNameChar(text.charCodeAt(localStart)) || text.charCodeAt(localStart) <= 0x39) return undefined;
+    let nameEnd = localStart;
+    while (isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+    let end: number;
+    let valueStart = nameEnd;
+    let valueEnd = nameEnd;
+    if (text.charCodeAt(nameEnd) === GT) {
+      valueStart = nameEnd + 1;
+      valueEnd = text.indexOf('<', valueStart);
+      // The end tag repeats the name exactly.
+      if (valueEnd < 0 || text.charCodeAt(valueEnd + 1) !== SLASH) return undefined;
+      for (let k = nameStart; k < nameEnd; k++) if (text.charCodeAt(valueEnd + 2 + k - nameStart) !== text.charCodeAt(k)) return undefined;
+      end = skipSpace(text, valueEnd + 2 + nameEnd - nameStart);
+      if (text.charCodeAt(end) !== GT) return undefined;
+      end++;
+    } else {
+      end = skipSpace(text, nameEnd);
+      if (text.charCodeAt(nameEnd) === COLON || !text.startsWith('/>', end)) return undefined;
+      end += 2;
+    }
+    if (visit || hasAmpersand(text, valueStart, valueEnd)) {
+      const value = decodeText(text.slice(valueStart, valueEnd));
       if (value === undefined) return undefined;
-      visit(m[1]!, m[3]!, value.trim(), pos + m[0].indexOf('<'), end);
-    } else if (raw.includes('&') && decodeText(raw) === undefined) return undefined;
-    pos = end;
+      visit?.(text.slice(nameStart, nameEnd), text.slice(localStart, nameEnd), value.trim(), pos, end);
+    }
+    pos = skipSpace(text, end);
   }
-  END_TAG.lastIndex = pos;
-  const close = END_TAG.exec(text);
-  if (!close || close[1] !== element.qname) return undefined;
-  return pos + close[0].length;
+  // The element's own end tag.
+  if (text.charCodeAt(pos) !== LT || !text.startsWith(element.qname, pos + 2)) return undefined;
+  const close = skipSpace(text, pos + 2 + element.qname.length);
+  return text.charCodeAt(close) === GT ? close + 1 : undefined;
 }
 
 /** The text with its entities replaced; undefined when it holds an `&` that is not one of them. */
@@ -183,6 +217,8 @@ function decodeText(raw: string): string | undefined {
     name ? NAMED_ENTITIES[name]! : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
   );
 }
+
+const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);
 
 /** A flat element as a resolved element: its children are read again from the text each time they are asked for. */
 class FlatXmlElement implements XmlElement {
@@ -206,7 +242,7 @@ class FlatXmlElement implements XmlElement {
   get children(): XmlElement[] {
     const out: XmlElement[] = [];
     const ns = this.ns;
-    scanFlat(this.source, this.flat, (qname, local, text, start, end) => out.push({ qname, ns, local, text, start, end, children: [] }));
+    scanFlat(this.source, this.flat, (qname, local, text, start, end) => out.push({ qname, ns, local, text, start, end, children: NO_CHILDREN }));
     return out;
   }
 }
@@ -242,15 +278,7 @@ class Skeleton {
   }
 
   originalOffset(offset: number): number {
-    const { breaks } = this;
-    let lo = 0;
-    let hi = breaks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (breaks[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return offset + this.shifts[lo]!;
+    return offset + this.shifts[lastAtOrBelow(this.breaks, offset)]!;
   }
 }
 
