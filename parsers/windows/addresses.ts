@@ -3,6 +3,9 @@
  * `LocalAddress`/`RemoteAddress`) → exact address sets, with keywords resolved through the site profile.
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
+import { TextCache } from '../iptables/caches.js';
+import { MatchError, parseAddress } from '../iptables/match-flows.js';
+import { terms } from './terms.js';
 
 /**
  * Address keywords, by lower-case spelling → one canonical name. The registry (MS-GPFAS 2.2.2.13), PowerShell and
@@ -30,13 +33,6 @@ export function canonicalKeyword(word: string): string {
   return KEYWORDS.get(word.toLowerCase()) ?? word;
 }
 
-/** What each keyword stands for at this site (from the site profile's `addressKeywords`), by canonical name. */
-export type KeywordAddresses = ReadonlyMap<string, AddressSet>;
-
-export function keywordAddresses(given: ReadonlyMap<string, AddressSet> | undefined): KeywordAddresses {
-  return new Map([...(given ?? [])].map(([word, set]) => [canonicalKeyword(word).toLowerCase(), set]));
-}
-
 export interface AddressField {
   /** The addresses the field names; every address when it is absent, says Any, or names an unresolved keyword. */
   readonly addresses: AddressSet;
@@ -44,36 +40,72 @@ export interface AddressField {
   readonly unresolved: readonly string[];
 }
 
+const ANY_FIELD: AddressField = { addresses: AddressSet.any(), unresolved: [] };
+
 /**
- * An address field: addresses, subnets (`/24` or `/255.255.255.0`), ranges `a-b`, keywords, `Any` / `*`. A keyword
- * may end in 4 or 6 to stand for its addresses of one family only (PowerShell's convention; the registry readers
- * write `RA4=LocalSubnet` as `LocalSubnet4`). [] = absent = any address. Throws AddressError on a malformed address.
+ * Reads address fields with the keywords of one site: what each keyword stands for comes from the site profile's
+ * `addressKeywords`. Fields repeat across rules (`LocalSubnet`, the Front End pool), so each distinct one is read once.
  */
-export function addressField(values: readonly string[], keywords: KeywordAddresses): AddressField {
-  let addresses = AddressSet.NONE;
-  const unresolved: string[] = [];
-  let any = values.length === 0;
-  for (const value of values) {
-    for (const term of value.split(',').map((t) => t.trim()).filter((t) => t !== '')) {
-      const lower = term.toLowerCase();
-      if (lower === 'any' || lower === '*') {
-        any = true;
-        continue;
-      }
-      // A word (letters, then letters or digits) is a keyword; anything with a dot, colon, slash or dash is an address.
-      if (!/^[a-z][a-z0-9]*$/.test(lower)) {
-        addresses = addresses.union(AddressSet.parse(term));
-        continue;
-      }
-      const { word, family } = splitFamily(term);
-      const name = canonicalKeyword(word);
-      const known = keywords.get(name.toLowerCase());
-      if (known) addresses = addresses.union(family ? known.only(family) : known);
-      else if (!unresolved.includes(name)) unresolved.push(name);
-    }
+export class AddressResolver {
+  private readonly keywords: ReadonlyMap<string, AddressSet>;
+  private readonly cache = new TextCache<AddressField>(4096);
+
+  constructor(given: ReadonlyMap<string, AddressSet> | undefined) {
+    this.keywords = new Map([...(given ?? [])].map(([word, set]) => [canonicalKeyword(word).toLowerCase(), set]));
   }
-  if (any || unresolved.length > 0) return { addresses: AddressSet.any(), unresolved };
-  return { addresses, unresolved };
+
+  /**
+   * An address field: addresses, subnets (`/24` or `/255.255.255.0`), ranges `a-b`, keywords, `Any` / `*`. A keyword
+   * may end in 4 or 6 to stand for its addresses of one family only (PowerShell's convention; the registry readers
+   * write `RA4=LocalSubnet` as `LocalSubnet4`). [] = absent = any address. Throws AddressError on a malformed address.
+   */
+  field(values: readonly string[]): AddressField {
+    if (values.length === 0) return ANY_FIELD;
+    const key = values.length === 1 ? values[0]! : values.join('|');
+    return this.cache.get(key) ?? this.cache.set(key, this.read(values));
+  }
+
+  private read(values: readonly string[]): AddressField {
+    let addresses = AddressSet.NONE;
+    const unresolved: string[] = [];
+    let any = false;
+    for (const value of values) {
+      for (const term of terms(value)) {
+        // A word (letters, then letters or digits) is a keyword; anything with a dot, colon, slash or dash is an address.
+        if (!/^[a-z][a-z0-9]*$/i.test(term)) {
+          addresses = addresses === AddressSet.NONE ? address(term) : addresses.union(address(term));
+          continue;
+        }
+        if (/^any$/i.test(term)) {
+          any = true;
+          continue;
+        }
+        const { word, family } = splitFamily(term);
+        const name = canonicalKeyword(word);
+        const known = this.keywords.get(name.toLowerCase());
+        if (known) addresses = addresses.union(family ? known.only(family) : known);
+        else if (!unresolved.includes(name)) unresolved.push(name);
+      }
+    }
+    if (any || unresolved.length > 0) return { addresses: AddressSet.any(), unresolved };
+    return { addresses, unresolved: NO_KEYWORDS };
+  }
+}
+
+const NO_KEYWORDS: readonly string[] = Object.freeze([]);
+
+
+/**
+ * One address, subnet or range. iptables' reader has the fast path for plain IPv4 hosts and prefixes, with small
+ * caches, that rule sets of many distinct hosts need; its errors become ours.
+ */
+function address(term: string): AddressSet {
+  try {
+    return parseAddress(term);
+  } catch (e) {
+    if (e instanceof MatchError) throw new AddressError(`invalid address "${term}"`);
+    throw e;
+  }
 }
 
 /** `LocalSubnet4` → LocalSubnet, IPv4 only; `DNS` → DNS, both families. */

@@ -4,6 +4,8 @@
  */
 import { Ports } from '../../src/model/header-space.js';
 import type { IntervalSet } from '../../src/model/interval-set.js';
+import { TextCache } from '../iptables/caches.js';
+import { terms } from './terms.js';
 
 /**
  * Port keywords, lower-case, in every spelling the exports use (registry MS-GPFAS 2.2.2.3, PowerShell, netsh).
@@ -46,13 +48,23 @@ export interface PortField {
  * prints `80, 443`). [] = absent = any port. Throws PortValueError on a malformed number or range.
  */
 export function portField(values: readonly string[]): PortField {
+  if (values.length === 0) return ANY_PORTS;
+  const key = values.length === 1 ? values[0]! : values.join('|');
+  return CACHE.get(key) ?? CACHE.set(key, readPortField(values));
+}
+
+const ANY_PORTS: PortField = { ports: Ports.any(), unknownKeywords: [] };
+/** Port fields repeat across rules (`443`, `5061`, `49152-65535`): each distinct one is read once. */
+const CACHE = new TextCache<PortField>(4096);
+
+function readPortField(values: readonly string[]): PortField {
   const ranges: [number, number][] = [];
   const unknownKeywords: string[] = [];
-  let any = values.length === 0;
+  let any = false;
   for (const value of values) {
-    for (const term of value.split(',').map((t) => t.trim()).filter((t) => t !== '')) {
+    for (const term of terms(value)) {
       const lower = term.toLowerCase();
-      if (lower === 'any' || lower === '*') any = true;
+      if (lower === 'any') any = true;
       else if (PORT_KEYWORDS.has(lower)) continue;
       else if (/^[a-z][a-z0-9-]*$/.test(lower)) unknownKeywords.push(term);
       else ranges.push(portRange(term));

@@ -35,7 +35,7 @@ export const regFileReader: WindowsFormatReader = {
     const { file } = input;
     const text = decodeAnsi(input);
     const unicode = firstLine(text) === HEADERS[0];
-    const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+    const lines = text.split('\n');
     const values: RegistryValue[] = [];
     const diagnostics: WindowsPolicy['diagnostics'][number][] = [];
     let key: { full: string; where: ReturnType<typeof firewallKey> } | undefined;
@@ -43,7 +43,9 @@ export const regFileReader: WindowsFormatReader = {
 
     for (let k = lines.findIndex((l) => HEADERS.includes(l.trim())) + 1; k < lines.length; k++) {
       const start = k;
-      const trimmed = lines[k]!.trim();
+      // Lines are slices of the file's text: trimmed only where they have to be, so a value line is not copied.
+      const line = withoutCR(lines[k]!);
+      const trimmed = /^\s|\s$/.test(line) ? line.trim() : line;
       if (trimmed === '' || trimmed.startsWith(';')) continue;
       if (trimmed.startsWith('[')) {
         const m = /^\[(-?)(.+)\]$/.exec(trimmed);
@@ -55,7 +57,7 @@ export const regFileReader: WindowsFormatReader = {
       // A hex value wraps: each continued line ends in a backslash.
       let logical = trimmed;
       while (logical.endsWith('\\') && /^(@|".*")=hex/.test(logical) && k + 1 < lines.length) logical = logical.slice(0, -1) + lines[++k]!.trim();
-      const raw = lines.slice(start, k + 1).join('\n');
+      const raw = k === start ? line : lines.slice(start, k + 1).map(withoutCR).join('\n');
       if (!key) throw new ParseError(file, start + 1, 'value outside any [key]');
       const value = parseValueLine(logical, unicode, (message) => new ParseError(file, start + 1, message));
       if (!key.where) {
@@ -66,12 +68,16 @@ export const regFileReader: WindowsFormatReader = {
         diagnostics.push({ line: start + 1, level: 'info', message: `deletes value ${raw.split('=')[0]}: sets nothing` });
         continue;
       }
-      values.push({ ...key.where, ...value, source: { line: start + 1, text: raw } });
+      values.push({ store: key.where.store, path: key.where.path, name: value.name, type: value.type, data: value.data, source: { line: start + 1, text: raw } });
     }
     const policy = policyFromRegistry(FORMAT, file, values, outside);
     return { ...policy, diagnostics: [...diagnostics, ...policy.diagnostics] };
   },
 };
+
+function withoutCR(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
 
 function firstLine(text: string): string {
   const m = /^\s*(\S[^\r\n]*)/.exec(text);
@@ -120,13 +126,15 @@ function parseValueLine(line: string, unicode: boolean, error: (message: string)
 /** A string in double quotes from `at`, with `\\` and `\"` unescaped, and the index after its closing quote. */
 function quoted(s: string, at: number): { text: string; end: number } | undefined {
   let out = '';
-  for (let k = at + 1; k < s.length; k++) {
-    const c = s[k]!;
-    if (c === '"') return { text: out, end: k + 1 };
-    if (c === '\\' && k + 1 < s.length) out += s[++k];
-    else out += c;
+  let from = at + 1;
+  for (;;) {
+    const quote = s.indexOf('"', from);
+    if (quote < 0) return undefined;
+    const escape = s.indexOf('\\', from);
+    if (escape < 0 || escape > quote) return { text: out + s.slice(from, quote), end: quote + 1 };
+    out += s.slice(from, escape) + (s[escape + 1] ?? '');
+    from = escape + 2;
   }
-  return undefined;
 }
 
 /** hex(2) / hex(7) strings are UTF-16LE in a version 5 file and ANSI in REGEDIT4; hex(4) is a little-endian DWORD. */

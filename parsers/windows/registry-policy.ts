@@ -93,8 +93,15 @@ export function policyFromRegistry(format: string, file: string, values: readonl
   const skipped = new Map<string, Skipped>();
   const profileKeysOf = profileKeyMap(latest);
 
+  const parts = new Map<string, { first: string; rest: string[] }>();
   for (const v of latest) {
-    const [first = '', ...rest] = v.path.toLowerCase().split('\\');
+    // Paths repeat for every value of a key: split each once.
+    let split = parts.get(v.path);
+    if (!split) {
+      const [first = '', ...rest] = v.path.toLowerCase().split('\\');
+      parts.set(v.path, (split = { first, rest }));
+    }
+    const { first, rest } = split;
     if (first === 'firewallrules' && rest.length === 0) {
       if (v.name === '') continue;
       rules.push(readRule(v, file));
@@ -125,14 +132,22 @@ export function policyFromRegistry(format: string, file: string, values: readonl
 
 /** When a value is written twice (a .reg that sets it again), the later one holds, as when Windows imports it. */
 function latestValues(values: readonly RegistryValue[], diagnostics: Diagnostics): RegistryValue[] {
-  const byKey = new Map<string, RegistryValue>();
+  // Keys are few and value names many: one map of value names per key, names compared case-insensitively.
+  const byKey = { policy: new Map<string, Map<string, RegistryValue>>(), local: new Map<string, Map<string, RegistryValue>>() };
+  let repeated = false;
   for (const v of values) {
-    const key = `${v.store}\\${v.path.toLowerCase()}\\${v.name.toLowerCase()}`;
-    const earlier = byKey.get(key);
-    if (earlier) diagnostics.push({ line: earlier.source.line, level: 'info', message: `value ${v.name} is set again at line ${v.source.line}, which holds` });
-    byKey.set(key, v);
+    let names = byKey[v.store].get(v.path);
+    if (!names) byKey[v.store].set(v.path, (names = new Map()));
+    const name = v.name.toLowerCase();
+    const earlier = names.get(name);
+    if (earlier) {
+      repeated = true;
+      diagnostics.push({ line: earlier.source.line, level: 'info', message: `value ${v.name} is set again at line ${v.source.line}, which holds` });
+    }
+    names.set(name, v);
   }
-  return [...byKey.values()];
+  if (!repeated) return [...values];
+  return [...byKey.policy.values(), ...byKey.local.values()].flatMap((names) => [...names.values()]).sort((a, b) => a.source.line - b.source.line);
 }
 
 /**

@@ -3,18 +3,18 @@
  * Any. Local and remote are relative to the host: an inbound rule's local port is the destination port and its
  * remote address the source; an outbound rule the other way round.
  */
-import { headerSpace, Ports, protocolNumber, Protocols, type HeaderSpace } from '../../src/model/header-space.js';
+import { Ports, protocolNumber, Protocols, type HeaderSpace } from '../../src/model/header-space.js';
 import type { IntervalSet } from '../../src/model/interval-set.js';
-import { addressField, type KeywordAddresses } from './addresses.js';
+import type { AddressField, AddressResolver } from './addresses.js';
 import type { WindowsRule } from './model.js';
-import { portField } from './ports.js';
+import { portField, type PortField } from './ports.js';
 
 export class RuleValueError extends Error {}
 
 export interface RuleMatch {
   readonly flows: HeaderSpace[];
   /** Why the rule may or may not match these flows (an undefined keyword, an interface type, IPsec …). */
-  readonly uncertain: string[];
+  readonly uncertain: readonly string[];
 }
 
 const TCP = 6;
@@ -22,39 +22,48 @@ const UDP = 17;
 const ICMP_PROTOCOLS = new Set([1, 58]);
 
 /** Throws RuleValueError (or the port / address errors) on a value Windows itself would not accept. */
-export function ruleMatch(rule: WindowsRule, keywords: KeywordAddresses): RuleMatch {
-  const uncertain: string[] = [];
+export function ruleMatch(rule: WindowsRule, addresses: AddressResolver): RuleMatch {
   const protocol = protocolOf(rule.protocol);
-  const local = addressField(rule.localAddresses, keywords);
-  const remote = addressField(rule.remoteAddresses, keywords);
-  for (const word of new Set([...local.unresolved, ...remote.unresolved])) {
-    uncertain.push(`address keyword ${word} is not defined in the site profile (addressKeywords)`);
-  }
+  const local = addresses.field(rule.localAddresses);
+  const remote = addresses.field(rule.remoteAddresses);
   const localPorts = portField(rule.localPorts);
   const remotePorts = portField(rule.remotePorts);
-  for (const word of [...localPorts.unknownKeywords, ...remotePorts.unknownKeywords]) uncertain.push(`unknown port keyword ${word}`);
-  const hasPorts = rule.localPorts.length + rule.remotePorts.length > 0;
-  if (hasPorts && (protocol === undefined || (protocol !== TCP && protocol !== UDP))) {
-    uncertain.push(`ports given for protocol ${rule.protocol ?? 'Any'}: Windows accepts ports only with TCP or UDP`);
-  }
-  if (rule.icmpTypes.length > 0 && (protocol === undefined || !ICMP_PROTOCOLS.has(protocol))) {
-    uncertain.push(`ICMP types given for protocol ${rule.protocol ?? 'Any'}: Windows accepts them only with ICMPv4 or ICMPv6`);
-  }
-  const interfaces = interfaceLimit(rule.interfaces);
-  if (interfaces) uncertain.push(`applies only to ${interfaces}: the export does not say which interface carries the flow`);
-  uncertain.push(...(rule.conditions ?? []));
-  for (const key of rule.unknownKeys) uncertain.push(`rule field ${key} is not known to edge-audit`);
-
-  const proto = protocol === undefined ? Protocols.any() : Protocols.only(protocol);
+  const proto = protocolSet(protocol);
   const inbound = rule.direction === 'in';
   const src = inbound ? remote.addresses : local.addresses;
   const dst = inbound ? local.addresses : remote.addresses;
   // ICMP flows carry the type in the destination-port dimension and the code in the source-port one (header-space.ts).
-  const portPairs: { sport: IntervalSet; dport: IntervalSet }[] =
+  const flows =
     rule.icmpTypes.length > 0
-      ? rule.icmpTypes.map(icmpTypeCode)
-      : [{ sport: inbound ? remotePorts.ports : localPorts.ports, dport: inbound ? localPorts.ports : remotePorts.ports }];
-  return { flows: portPairs.map(({ sport, dport }) => headerSpace({ src, dst, proto, sport, dport })), uncertain };
+      ? rule.icmpTypes.map((t) => ({ src, dst, proto, ...icmpTypeCode(t) }))
+      : [{ src, dst, proto, sport: inbound ? remotePorts.ports : localPorts.ports, dport: inbound ? localPorts.ports : remotePorts.ports }];
+  return { flows, uncertain: uncertainty(rule, protocol, local, remote, localPorts, remotePorts) };
+}
+
+/** Why the rule may or may not match its flows; most rules have no reason, and get none without allocating. */
+function uncertainty(rule: WindowsRule, protocol: number | undefined, local: AddressField, remote: AddressField, localPorts: PortField, remotePorts: PortField): readonly string[] {
+  const out: string[] = [];
+  for (const word of local.unresolved) out.push(keywordReason(word));
+  for (const word of remote.unresolved) if (!local.unresolved.includes(word)) out.push(keywordReason(word));
+  for (const word of localPorts.unknownKeywords) out.push(`unknown port keyword ${word}`);
+  for (const word of remotePorts.unknownKeywords) out.push(`unknown port keyword ${word}`);
+  if (rule.localPorts.length + rule.remotePorts.length > 0 && protocol !== TCP && protocol !== UDP) {
+    out.push(`ports given for protocol ${rule.protocol ?? 'Any'}: Windows accepts ports only with TCP or UDP`);
+  }
+  if (rule.icmpTypes.length > 0 && (protocol === undefined || !ICMP_PROTOCOLS.has(protocol))) {
+    out.push(`ICMP types given for protocol ${rule.protocol ?? 'Any'}: Windows accepts them only with ICMPv4 or ICMPv6`);
+  }
+  const interfaces = rule.interfaces.length > 0 ? interfaceLimit(rule.interfaces) : undefined;
+  if (interfaces) out.push(`applies only to ${interfaces}: the export does not say which interface carries the flow`);
+  if (rule.conditions) for (const c of rule.conditions) out.push(c);
+  for (const key of rule.unknownKeys) out.push(`rule field ${key} is not known to edge-audit`);
+  return out.length === 0 ? NO_REASONS : out;
+}
+
+const NO_REASONS: readonly string[] = Object.freeze([]);
+
+function keywordReason(word: string): string {
+  return `address keyword ${word} is not defined in the site profile (addressKeywords)`;
 }
 
 const INTERFACE_TYPES = ['lan', 'wireless', 'remoteaccess'];
@@ -71,6 +80,15 @@ function interfaceLimit(values: readonly string[]): string | undefined {
   const types = values.filter((v) => INTERFACE_TYPES.includes(v.trim().toLowerCase()));
   const ids = values.filter((v) => !INTERFACE_TYPES.includes(v.trim().toLowerCase()));
   return [types.length > 0 ? `interface type ${types.join(', ')}` : '', ids.length > 0 ? `interface ${ids.join(', ')}` : ''].filter(Boolean).join(' and ');
+}
+
+const PROTOCOL_SETS = new Map<number | undefined, IntervalSet>();
+
+/** One shared set per protocol: a file names a handful. */
+function protocolSet(protocol: number | undefined): IntervalSet {
+  let set = PROTOCOL_SETS.get(protocol);
+  if (!set) PROTOCOL_SETS.set(protocol, (set = protocol === undefined ? Protocols.any() : Protocols.only(protocol)));
+  return set;
 }
 
 /** A protocol number, name (`TCP`, `ICMPv4`) or Any → the protocol number; undefined = any protocol. */

@@ -35,7 +35,7 @@ export const ruleTextReader: WindowsFormatReader = {
   read({ text, file }: ExportFile): WindowsPolicy {
     const rules: WindowsRule[] = [];
     text.split('\n').forEach((raw, k) => {
-      const line = raw.replace(/\r$/, '');
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       const trimmed = line.trim();
       if (skipped(trimmed)) return;
       try {

@@ -11,11 +11,10 @@
  *   local-user limits are evidence (`Rule.scope`); the rule still opens its ports.
  */
 import { basename, extname } from 'node:path';
-import type { HeaderSpace } from '../../src/model/header-space.js';
 import type { Decision, Device, Diagnostic, Filter, Hook, Origin, Rule } from '../../src/model/rule-graph.js';
 import type { ParseOptions } from '../index.js';
 import { ParseError } from '../parse-error.js';
-import { AddressError, keywordAddresses, type KeywordAddresses } from './addresses.js';
+import { AddressError, AddressResolver } from './addresses.js';
 import { WINDOWS_PROFILES, type SourceRef, type WindowsPolicy, type WindowsProfileName, type WindowsRule } from './model.js';
 import { PortValueError } from './ports.js';
 import { ruleMatch, RuleValueError } from './rule-match.js';
@@ -24,6 +23,8 @@ import { ruleMatch, RuleValueError } from './rule-match.js';
 const DEFAULT_ACTION: Readonly<Record<'in' | 'out', Decision>> = { in: 'deny', out: 'permit' };
 const HOOK: Readonly<Record<'in' | 'out', Hook>> = { in: 'input', out: 'output' };
 const FILTER_STAGE = 10;
+const PERMIT = { type: 'permit' } as const;
+const DENY = { type: 'deny' } as const;
 
 /** A rule converted once, shared by every profile it belongs to. */
 interface Converted {
@@ -33,9 +34,9 @@ interface Converted {
 }
 
 export function toDevices(policy: WindowsPolicy, file: string, options: ParseOptions): Device[] {
-  const keywords = keywordAddresses(options.addressKeywords);
+  const addresses = new AddressResolver(options.addressKeywords);
   const ids = new Map<string, number>();
-  const converted = policy.rules.map((r) => convertRule(r, file, keywords, uniqueId(ids, r.id)));
+  const converted = policy.rules.map((r) => convertRule(r, file, addresses, uniqueId(ids, r.id)));
   const host = policy.name ?? basename(file, extname(file));
   const shared: Diagnostic[] = [
     ...policy.formatNotes.map((message) => ({ line: 0, level: 'warning' as const, message })),
@@ -95,36 +96,42 @@ function filter(
   };
 }
 
-function convertRule(r: WindowsRule, file: string, keywords: KeywordAddresses, id: string): Converted {
+function convertRule(r: WindowsRule, file: string, addresses: AddressResolver, id: string): Converted {
   let match;
   try {
-    match = ruleMatch(r, keywords);
+    match = ruleMatch(r, addresses);
   } catch (e) {
     if (e instanceof RuleValueError || e instanceof PortValueError || e instanceof AddressError) {
       throw new ParseError(file, r.source.line, `${e.message} in rule ${r.displayName ?? r.id}`);
     }
     throw e;
   }
-  const scope = [
+  // Every field present (maybe undefined): one object shape for every rule.
+  const rule: Rule = {
+    id,
+    action: r.action === 'block' ? DENY : PERMIT,
+    match: { flows: match.flows },
+    enabled: r.enabled,
+    uncertain: match.uncertain,
+    name: r.displayName,
+    comment: r.description,
+    overridesBlock: r.action === 'allow-bypass' ? true : undefined,
+    scope: r.program || r.service || r.package || r.localUsers ? scopeOf(r) : undefined,
+    edgeTraversal: r.edgeTraversal && r.direction === 'in' ? true : undefined,
+    origin: origin(file, r.source),
+  };
+  return { rule, direction: r.direction, profiles: r.profiles.length === 0 ? WINDOWS_PROFILES : r.profiles };
+}
+
+/** "program C:\x.exe; service foo": what narrows who may use the rule's ports, as evidence. */
+function scopeOf(r: WindowsRule): string {
+  const parts = [
     r.program && `program ${r.program}`,
     r.service && `service ${r.service}`,
     r.package && `package ${r.package}`,
     r.localUsers && `local users ${r.localUsers}`,
-  ].filter(Boolean);
-  const rule: Rule = {
-    id,
-    action: r.action === 'block' ? { type: 'deny' } : { type: 'permit' },
-    match: { flows: match.flows as HeaderSpace[] },
-    enabled: r.enabled,
-    uncertain: match.uncertain,
-    ...(r.displayName !== undefined ? { name: r.displayName } : {}),
-    ...(r.description !== undefined ? { comment: r.description } : {}),
-    ...(r.action === 'allow-bypass' ? { overridesBlock: true } : {}),
-    ...(scope.length > 0 ? { scope: scope.join('; ') } : {}),
-    ...(r.edgeTraversal && r.direction === 'in' ? { edgeTraversal: true } : {}),
-    origin: origin(file, r.source),
-  };
-  return { rule, direction: r.direction, profiles: r.profiles.length === 0 ? WINDOWS_PROFILES : r.profiles };
+  ];
+  return parts.filter(Boolean).join('; ');
 }
 
 /** Rule ids are unique within a device: a repeated id (two rules of one name) gets `#2`, `#3` in export order. */
