@@ -30,19 +30,10 @@ const EXPECTED: Record<string, string[]> = {
     'exposed-internal-port @5062',
     'exposed-internal-port @8057',
     'exposed-internal-port @50001-50003',
-    `wrong-direction ${SIP}/sip-client-in@443`,
-    `wrong-direction ${XMPP}/xmpp-gateway-to-edge@23456`,
-    `obsolete-flow ${SIP}/wlm-rtp-out@50000-59999`,
-    `obsolete-flow ${SIP}/wlm-stun-in@3478`,
-    `obsolete-flow ${SIP}/wlm-stun-out@3478`,
   ],
-  // The same rules as edge-compliant.reg, without the profile settings: Windows' default outbound Allow holds.
-  'edge-rules.txt': [
-    `wrong-direction ${SIP}/sip-client-in@443`,
-    `wrong-direction ${XMPP}/xmpp-gateway-to-edge@23456`,
-    `obsolete-flow ${SIP}/wlm-rtp-out@50000-59999`,
-    `obsolete-flow ${SIP}/wlm-stun-out@3478`,
-  ],
+  // The same rules as edge-compliant.reg, without the profile settings: Windows' default outbound Allow holds, and
+  // any-rule reports it once per side of the Edge (not once per documented row it happens to open).
+  'edge-rules.txt': ['any-rule @any', 'any-rule @any'],
 };
 
 const profile = { ...loadProfile(join(REPO, PROFILE)), file: PROFILE };

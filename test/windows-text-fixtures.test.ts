@@ -22,8 +22,8 @@ const audit = (name: string) => auditWindows(input(name), profile);
 /** The file's lines as the readers number them (decoded, CR removed), 1-based. */
 const lines = (name: string) => ['', ...input(name).text.split('\n').map((l) => l.replace(/\r$/, ''))];
 
-/** Windows' default outbound Allow opens every outbound flow. */
-const OUTBOUND_OPEN = [`wrong-direction ${SIP}/sip-client-in@443`, `wrong-direction ${XMPP}/xmpp-gateway-to-edge@23456`, `obsolete-flow ${SIP}/wlm-rtp-out@50000-59999`, `obsolete-flow ${SIP}/wlm-stun-out@3478`];
+/** Windows' default outbound Allow lets the Edge open anything, on both sides: reported once per side, on the default. */
+const OUTBOUND_OPEN = ['any-rule @any', 'any-rule @any'];
 const EXPOSED = ['@4443', '@5062', '@8057', '@50001-50003', `${XMPP}/xmpp-gateway-to-edge@23456`].map((f) => `exposed-internal-port ${f}`);
 
 /** Expected findings as `check requirement@dport` (requirement empty for findings about a rule or the profile). */
@@ -32,7 +32,8 @@ const EXPECTED: Record<string, string[]> = {
   'compliant.csv': [],
   // netsh's list holds no profile settings: Windows' default outbound Allow is assumed.
   'compliant.netsh.txt': OUTBOUND_OPEN,
-  'public-profile-off.gpo.xml': ['firewall-disabled @any', ...EXPOSED, ...OUTBOUND_OPEN, `obsolete-flow ${SIP}/wlm-stun-in@3478`],
+  // With the firewall off nothing decides: firewall-disabled says so once, and the exposed internal ports are named.
+  'public-profile-off.gpo.xml': ['firewall-disabled @any', ...EXPOSED],
   'any-port-allow.gpo.xml': ['any-rule @any', ...EXPOSED, `obsolete-flow ${SIP}/wlm-stun-in@3478`],
 };
 

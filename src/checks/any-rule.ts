@@ -35,8 +35,8 @@ export const anyRule: Check = {
       for (const [from, to, inbound] of [[side, edge, true], [edge, side, false]] as const) {
         const { paths } = queryPaths(ctx.device, ctx.placement, { from, to, protocols: Protocols.any(), dport: Ports.any() });
         for (const qp of paths) {
-          for (const [d, reached, breadth] of [...broadRules(ctx, rows, qp, inbound, side.zone), ...permittingDefaults(ctx, qp, inbound)]) {
-            const f = anyFinding(this, ctx, d, breadth, from, to, reached);
+          for (const [d, reached, breadth, severity] of [...broadRules(ctx, rows, qp, inbound, side.zone), ...permittingDefaults(ctx, qp, inbound)]) {
+            const f = anyFinding(this, ctx, d, breadth, from, to, reached, severity);
             found.set(f.id, f);
           }
         }
@@ -46,7 +46,7 @@ export const anyRule: Check = {
   },
 };
 
-type Hit = readonly [Decider, readonly HeaderSpace[], Breadth];
+type Hit = readonly [Decider, readonly HeaderSpace[], Breadth, Severity?];
 
 function* broadRules(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
   const pathCtx = pathContext(qp.path);
@@ -89,7 +89,11 @@ function* permittingDefaults(ctx: AuditContext, qp: QueryPath, inbound: boolean)
   const outcomes = evaluatePath(ctx.device, qp.path.filters, [qp.space], pathContext(qp.path));
   const unfiltered = outcomes.filter((o) => o.decision === 'permit' && o.permittedBy.every((d) => !d.rule));
   const reached = unfiltered.flatMap((o) => o.flows);
-  if (reached.length > 0 && (inbound || reached.some((h) => h.proto.isFull()))) yield [unfiltered[0]!.decidedBy!, reached, 'any service'];
+  if (reached.length === 0) return;
+  // Outbound, a default that lets the Edge open TCP or UDP connections no rule names (Windows' default outbound
+  // Allow, OUTPUT ACCEPT) is broader than the documented rows but does not expose the Edge: one finding, medium.
+  if (inbound) yield [unfiltered[0]!.decidedBy!, reached, 'any service'];
+  else if (reached.some((h) => h.proto.overlaps(TCP_UDP))) yield [unfiltered[0]!.decidedBy!, reached, 'any service', 'medium'];
 }
 
 /**
@@ -128,6 +132,7 @@ function otherSide(edge: FlowEnd): FlowEnd {
 }
 
 const PORTED = Protocols.only(6, 17, 132, 136);
+const TCP_UDP = Protocols.only(6, 17);
 
 /**
  * The fields in which the rule is broader than the documentation. Any service is always too broad toward an Edge.
@@ -169,14 +174,14 @@ function reaches(rows: readonly HeaderSpace[], flows: readonly HeaderSpace[]): b
 
 const SEVERITY: Record<Breadth, Severity> = { 'any service': 'high', 'any destination': 'medium', 'any source': 'low' };
 
-function anyFinding(check: Check, ctx: AuditContext, d: Decider, breadth: Breadth, from: FlowEnd, to: FlowEnd, flows: readonly HeaderSpace[]): Finding {
+function anyFinding(check: Check, ctx: AuditContext, d: Decider, breadth: Breadth, from: FlowEnd, to: FlowEnd, flows: readonly HeaderSpace[], severity = SEVERITY[breadth]): Finding {
   const rule = d.rule;
   const reached = flows.reduce((acc, h) => ({ ...acc, proto: acc.proto.union(h.proto), dport: acc.dport.union(h.dport) }));
   const what = rule ? `line ${rule.origin.line} (${d.filter.name})` : `the default policy of ${d.filter.name}`;
   const fields = (pick: (h: HeaderSpace) => string[]) => (rule ? rule.match.flows.flatMap(pick) : ['any']);
   return finding({
     check: check.id,
-    severity: SEVERITY[breadth],
+    severity,
     citation: check.cites,
     file: ctx.device.file,
     // The rule's own fields, not its line number, identify the finding across edits.

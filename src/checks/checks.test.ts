@@ -121,8 +121,23 @@ describe('any-rule', () => {
   it('reports a permitting default policy that lets any service reach an Edge, citing the policy line', () => {
     const text = forward(COMPLIANT_FORWARD, 'ACCEPT');
     const f = findingsOf(audit(text), 'any-rule').filter((x) => x.evidence.some((e) => e.text === ':FORWARD ACCEPT [0:0]'));
-    expect(f.length).toBeGreaterThan(0);
-    expect(f.every((x) => x.severity === 'high')).toBe(true);
+    // Toward an Edge: high. From an Edge (it may open anything): medium, since it exposes nothing.
+    const toEdge = f.filter((x) => x.flow.from === 'internet' || x.flow.from === 'internal hosts');
+    const fromEdge = f.filter((x) => x.flow.to === 'internet' || x.flow.to === 'internal hosts');
+    expect(toEdge.length).toBeGreaterThan(0);
+    expect(fromEdge.length).toBeGreaterThan(0);
+    expect(toEdge.every((x) => x.severity === 'high')).toBe(true);
+    expect(fromEdge.every((x) => x.severity === 'medium')).toBe(true);
+  });
+  it('reports a flow only a permitting default opens once, on the default, not as wrong-direction or obsolete-flow', () => {
+    const text = forward(COMPLIANT_FORWARD, 'ACCEPT');
+    const a = audit(text);
+    // TCP 443 Access Edge -> Internet is the reverse of a documented inbound row; only the ACCEPT policy opens it.
+    expect(findingsOf(a, 'wrong-direction').filter((f) => f.flow.dport === '443')).toEqual([]);
+    expect(findingsOf(a, 'obsolete-flow')).toEqual([]);
+    // A rule that opens the same reverse flow is reported.
+    const ruled = forward([...COMPLIANT_FORWARD, '-A FORWARD -s 203.0.113.10/32 -i eth1 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT'], 'ACCEPT');
+    expect(findingsOf(audit(ruled), 'wrong-direction').map((f) => f.flow.dport)).toContain('443');
   });
   it('does not blame a permitting default that no flow to an Edge reaches', () => {
     const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -j DROP', '-A FORWARD -s 203.0.113.10/31 -j DROP', '-A FORWARD -d 10.10.1.10/32 -j DROP', '-A FORWARD -s 10.10.1.10/32 -j DROP'], 'ACCEPT');
