@@ -10,7 +10,7 @@
  * (Cisco ASA Series Command Reference, `access-list extended`.)
  */
 import { AddressSet, type Family } from '../../src/model/address-set.js';
-import { headerSpace, Ports, Protocols, type HeaderSpace } from '../../src/model/header-space.js';
+import { Ports, Protocols, type HeaderSpace } from '../../src/model/header-space.js';
 import type { IntervalSet } from '../../src/model/interval-set.js';
 import { ANY, ANY4, ANY6, hostAddress, ipv6Prefix, isIpv6Prefix, networkAddress, type Names } from './addresses.js';
 import type { ConfigLine } from './config-lines.js';
@@ -40,6 +40,7 @@ export interface Ace {
 }
 
 const ALL_PORTS = Ports.any();
+const ALL_PROTOCOLS = Protocols.any();
 const PORTED = Protocols.only(TCP, UDP, SCTP);
 const LOG_LEVELS = new Set(['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging', 'disable', 'default']);
 const NONE: readonly string[] = Object.freeze([]);
@@ -56,7 +57,17 @@ export function parseAce(words: readonly string[], at: number, ctx: AceContext, 
 
 class AceReader {
   private k: number;
-  private readonly uncertain: string[] = [];
+  /** Allocated only for the few entries that need it: a large configuration has 100,000 entries. */
+  private uncertain: string[] | undefined;
+  private inactive = false;
+  private unknown: string[] | undefined;
+  /** The protocol position: protocols (with `ported` when port operators may follow, `icmp` for types), or services. */
+  private protocols: IntervalSet | undefined;
+  private services: readonly Service[] | undefined;
+  private ported = false;
+  private icmp: number | undefined;
+  /** What the last address argument's members leave unresolved. */
+  private pending: readonly Unresolved[] = NO_UNRESOLVED;
 
   constructor(
     private readonly words: readonly string[],
@@ -70,51 +81,56 @@ class AceReader {
   read(): Ace {
     const action = this.next('permit or deny');
     if (action !== 'permit' && action !== 'deny') throw this.error(`expected permit or deny, found "${action}"`);
-    const protocol = this.protocol();
+    this.protocol();
     this.identity();
     const src = this.address();
-    const sport = protocol.ported ? this.ports() : undefined;
+    const srcUnresolved = this.pending;
+    const sport = this.ported ? this.ports() : undefined;
     this.identity();
     const dst = this.address();
-    const dport = protocol.ported ? this.ports() : undefined;
-    const icmp = protocol.icmp !== undefined ? this.icmpTypes(protocol.icmp) : undefined;
-    const { inactive, unknown } = this.options();
-    const services = protocol.services ?? [
-      { proto: protocol.protocols!, sport: icmp?.code ?? sport ?? ALL_PORTS, dport: icmp?.types ?? dport ?? ALL_PORTS },
-    ];
-    const flows = product(src.addresses, dst.addresses, services);
-    const reasons = [...src.unresolved, ...dst.unresolved].map((u) => `${u.what}: its addresses are resolved by DNS at run time and are not in the export`);
+    const dstUnresolved = this.pending;
+    const dport = this.ported ? this.ports() : undefined;
+    const icmp = this.icmp !== undefined ? this.icmpTypes(this.icmp) : undefined;
+    this.options();
+    const services = this.services ?? [{ proto: this.protocols!, sport: icmp?.code ?? sport ?? ALL_PORTS, dport: icmp?.types ?? dport ?? ALL_PORTS }];
     const ace: Ace = {
       action,
-      flows,
-      uncertain: this.uncertain.length ? this.uncertain : NONE,
-      inactive,
-      unknownOptions: unknown,
+      flows: product(src, dst, services),
+      uncertain: this.uncertain ?? NONE,
+      inactive: this.inactive,
+      unknownOptions: this.unknown ?? NONE,
     };
-    if (reasons.length === 0) return ace;
+    if (srcUnresolved.length === 0 && dstUnresolved.length === 0) return ace;
+    const reasons = [...srcUnresolved, ...dstUnresolved].map((u) => `${u.what}: its addresses are resolved by DNS at run time and are not in the export`);
     // The unresolved side may be any address of its families; the known members stay exact.
-    const widen = (m: NetworkMembers) => (m.unresolved.length ? m.addresses.union(anyOf(m.unresolved)) : m.addresses);
-    return { ...ace, unresolved: { flows: product(widen(src), widen(dst), services), reasons } };
+    const widen = (a: AddressSet, unresolved: readonly Unresolved[]) => (unresolved.length ? a.union(anyOf(unresolved)) : a);
+    return { ...ace, unresolved: { flows: product(widen(src, srcUnresolved), widen(dst, dstUnresolved), services), reasons } };
   }
 
-  private protocol(): { protocols?: IntervalSet; services?: readonly Service[]; ported: boolean; icmp?: number } {
+  private doubt(reason: string): void {
+    (this.uncertain ??= []).push(reason);
+  }
+
+  /** The protocol position: a name or number, `ip`, a service object, or a protocol or service object-group. */
+  private protocol(): void {
     const w = this.next('a protocol');
     if (w === 'object') {
-      return { services: this.ctx.objects.serviceObject(this.next('a service object'), this.line), ported: false };
-    }
-    if (w === 'object-group') {
+      this.services = this.ctx.objects.serviceObject(this.next('a service object'), this.line);
+    } else if (w === 'object-group') {
       const name = this.next('an object-group');
-      const kind = this.ctx.objects.groupKind(name);
-      if (kind === 'protocol') {
-        const protocols = this.ctx.objects.protocolGroup(name, this.line);
-        return { protocols, ported: protocols.isSubsetOf(PORTED) };
+      if (this.ctx.objects.groupKind(name) === 'protocol') {
+        this.protocols = this.ctx.objects.protocolGroup(name, this.line);
+        this.ported = this.protocols.isSubsetOf(PORTED);
+      } else {
+        this.services = this.ctx.objects.serviceGroup(name, this.line);
       }
-      return { services: this.ctx.objects.serviceGroup(name, this.line), ported: false };
+    } else {
+      if (!isProtocolWord(w)) throw this.error(`unknown protocol "${w}"`);
+      const n = protocolOf(w);
+      this.protocols = n === undefined ? ALL_PROTOCOLS : protocolSet(n);
+      this.ported = n === TCP || n === UDP || n === SCTP;
+      if (n === ICMP || n === ICMP6) this.icmp = n;
     }
-    if (!isProtocolWord(w)) throw this.error(`unknown protocol "${w}"`);
-    const n = protocolOf(w);
-    if (n === undefined) return { protocols: Protocols.any(), ported: false };
-    return { protocols: Protocols.only(n), ported: n === TCP || n === UDP || n === SCTP, ...(n === ICMP || n === ICMP6 ? { icmp: n } : {}) };
   }
 
   /** Identity firewall and TrustSec criteria: who is logged on, or which tag a packet carries, is not in the export. */
@@ -124,44 +140,50 @@ class AceReader {
       if (w === 'user' || w === 'user-group' || w === 'object-group-user') {
         const who = this.words[this.k + 1];
         this.k += 2;
-        if (who !== 'any') this.uncertain.push(`matches only traffic of ${w} ${who}: who is logged on is not in the export`);
+        if (who !== 'any') this.doubt(`matches only traffic of ${w} ${who}: who is logged on is not in the export`);
       } else if (w === 'security-group') {
         const what = `${this.words[this.k + 1]} ${this.words[this.k + 2]}`;
         this.k += 3;
-        this.uncertain.push(`matches only packets with security group ${what}: TrustSec tags are not in the export`);
+        this.doubt(`matches only packets with security group ${what}: TrustSec tags are not in the export`);
       } else if (w === 'object-group-security') {
-        this.uncertain.push(`matches only packets of security group ${this.words[this.k + 1]}: TrustSec tags are not in the export`);
+        this.doubt(`matches only packets of security group ${this.words[this.k + 1]}: TrustSec tags are not in the export`);
         this.k += 2;
       } else return;
     }
   }
 
-  private address(): NetworkMembers {
+  /** An address argument; what its members leave unresolved goes to `pending`. */
+  private address(): AddressSet {
     const w = this.next('an address');
-    const exact = (addresses: AddressSet): NetworkMembers => ({ addresses, unresolved: NO_UNRESOLVED });
+    this.pending = NO_UNRESOLVED;
     switch (w) {
       case 'any':
-        return exact(this.ctx.any);
+        return this.ctx.any;
       case 'any4':
-        return exact(ANY4);
+        return ANY4;
       case 'any6':
-        return exact(ANY6);
+        return ANY6;
       case 'host':
-        return exact(hostAddress(this.next('an address'), this.ctx.names));
+        return hostAddress(this.next('an address'), this.ctx.names);
       case 'object':
-        return this.ctx.objects.networkObject(this.next('a network object'), this.line);
+        return this.members(this.ctx.objects.networkObject(this.next('a network object'), this.line));
       case 'object-group':
-        return this.ctx.objects.networkGroup(this.next('a network object-group'), this.line);
+        return this.members(this.ctx.objects.networkGroup(this.next('a network object-group'), this.line));
       case 'interface': {
         const nameif = this.next('an interface name');
         const own = this.ctx.interfaceAddresses(nameif);
-        if (own) return exact(own);
-        return { addresses: AddressSet.NONE, unresolved: [{ what: `interface ${nameif}`, families: ['ipv4', 'ipv6'] }] };
+        if (own) return own;
+        this.pending = [{ what: `interface ${nameif}`, families: ['ipv4', 'ipv6'] }];
+        return AddressSet.NONE;
       }
     }
-    if (isIpv6Prefix(w)) return exact(ipv6Prefix(w));
-    const mask = this.next('a network mask');
-    return exact(networkAddress(w, mask, this.ctx.names));
+    if (isIpv6Prefix(w)) return ipv6Prefix(w);
+    return networkAddress(w, this.next('a network mask'), this.ctx.names);
+  }
+
+  private members(m: NetworkMembers): AddressSet {
+    this.pending = m.unresolved;
+    return m.addresses;
   }
 
   /** Optional port criteria after an address (TCP, UDP, SCTP). */
@@ -197,9 +219,8 @@ class AceReader {
     return { types, code: Ports.range(Number(code)) };
   }
 
-  private options(): { inactive: boolean; unknown: string[] } {
-    let inactive = false;
-    const unknown: string[] = [];
+  /** `log …`, `time-range NAME`, `inactive`, and anything else, which is named and makes the entry uncertain. */
+  private options(): void {
     while (this.k < this.words.length) {
       const w = this.words[this.k++]!;
       if (w === 'log') {
@@ -207,15 +228,14 @@ class AceReader {
         if (/^[0-7]$/.test(this.words[this.k] ?? '') || LOG_LEVELS.has(this.words[this.k] ?? '')) this.k++;
         if (this.words[this.k] === 'interval') this.k += 2;
       } else if (w === 'time-range') {
-        this.uncertain.push(`applies only during time-range ${this.next('a time-range name')}`);
+        this.doubt(`applies only during time-range ${this.next('a time-range name')}`);
       } else if (w === 'inactive') {
-        inactive = true;
+        this.inactive = true;
       } else {
-        unknown.push(w);
+        (this.unknown ??= []).push(w);
       }
     }
-    if (unknown.length) this.uncertain.push(`"${unknown.join(' ')}" is not understood`);
-    return { inactive, unknown };
+    if (this.unknown) this.doubt(`"${this.unknown.join(' ')}" is not understood`);
   }
 
   private next(what: string): string {
@@ -241,13 +261,25 @@ function anyOf(unresolved: readonly Unresolved[]): AddressSet {
 export function product(src: AddressSet, dst: AddressSet, services: readonly Service[]): HeaderSpace[] {
   const merged = mergeServices(services);
   const out: HeaderSpace[] = [];
-  for (const family of ['ipv4', 'ipv6'] as const) {
-    const s = family === 'ipv4' ? (src.v6.isEmpty() ? src : src.only('ipv4')) : src.only('ipv6');
-    const d = family === 'ipv4' ? (dst.v6.isEmpty() ? dst : dst.only('ipv4')) : dst.only('ipv6');
-    if (s.isEmpty() || d.isEmpty()) continue;
-    for (const svc of merged) out.push(headerSpace({ src: s, dst: d, proto: svc.proto, sport: svc.sport, dport: svc.dport }));
+  if (!src.v4.isEmpty() && !dst.v4.isEmpty()) {
+    const s = src.v6.isEmpty() ? src : src.only('ipv4');
+    const d = dst.v6.isEmpty() ? dst : dst.only('ipv4');
+    for (const svc of merged) out.push({ src: s, dst: d, proto: svc.proto, sport: svc.sport, dport: svc.dport });
+  }
+  if (!src.v6.isEmpty() && !dst.v6.isEmpty()) {
+    const s = src.v4.isEmpty() ? src : src.only('ipv6');
+    const d = dst.v4.isEmpty() ? dst : dst.only('ipv6');
+    for (const svc of merged) out.push({ src: s, dst: d, proto: svc.proto, sport: svc.sport, dport: svc.dport });
   }
   return out;
+}
+
+/** One shared set per protocol number: every entry names one. */
+const protocolSets = new Map<number, IntervalSet>();
+function protocolSet(n: number): IntervalSet {
+  let set = protocolSets.get(n);
+  if (!set) protocolSets.set(n, (set = Protocols.only(n)));
+  return set;
 }
 
 /** Services that differ only in destination ports become one (a port group of 20 ports is one header space). */

@@ -1,10 +1,10 @@
 /**
  * Addresses as the ASA writes them: `10.1.1.1`, `10.1.0.0 255.255.0.0` (a network mask, never a wildcard),
  * `2001:db8::/32`, `10.1.1.1-10.1.1.9` (ranges in objects), and `name` aliases standing for any IPv4 or IPv6
- * address. Values repeat across a large configuration, so parsed sets are cached by text.
+ * address. Values repeat across a large configuration, so parsed sets are cached (by value for IPv4).
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
-import { TextCache } from '../iptables/caches.js';
+import { NumberCache, TextCache } from '../iptables/caches.js';
 
 /** A value the ASA would not accept; the caller adds the line. */
 export class AddressSyntaxError extends Error {}
@@ -16,60 +16,66 @@ export const ANY = AddressSet.any();
 /** `name 203.0.113.10 edge-public`: alias → address. */
 export type Names = ReadonlyMap<string, AddressSet>;
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const hostCache = new TextCache<AddressSet>(4096);
-const networkCache = new TextCache<AddressSet>(4096);
+const hostCache = new NumberCache<AddressSet>(12);
+const networkCache = new NumberCache<AddressSet>(12);
+const otherCache = new TextCache<AddressSet>(1024);
 
 export function isIpv4(word: string): boolean {
-  return IPV4.test(word);
+  return ipv4Value(word) >= 0;
 }
 
-/** `a.b.c.d` as a number, or undefined when it is not one. */
-function ipv4Value(word: string): number | undefined {
-  const m = IPV4.exec(word);
-  if (!m) return undefined;
-  let v = 0;
-  for (let k = 1; k <= 4; k++) {
-    const octet = Number(m[k]);
-    if (octet > 255) return undefined;
-    v = v * 256 + octet;
+/** `a.b.c.d` (decimal octets) as a number; -1 when it is not one. Read by hand: it runs for every address. */
+function ipv4Value(word: string): number {
+  let value = 0;
+  let octet = -1;
+  let dots = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      octet = (octet < 0 ? 0 : octet) * 10 + (c - 0x30);
+      if (octet > 255) return -1;
+    } else if (c === 0x2e && octet >= 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = -1;
+      dots++;
+    } else {
+      return -1;
+    }
   }
-  return v;
+  return dots === 3 && octet >= 0 ? value * 256 + octet : -1;
+}
+
+/** The IPv4 interval [lo, hi], shared per (network, length) through `cache`. */
+function ipv4Interval(cache: NumberCache<AddressSet>, lo: number, bits: number): AddressSet {
+  const key = lo * 64 + bits;
+  return cache.get(key) ?? cache.set(key, AddressSet.fromIntervals('ipv4', [[BigInt(lo), BigInt(lo + 2 ** (32 - bits) - 1)]]));
 }
 
 /** One address, written out or as a `name` alias. */
 export function hostAddress(word: string, names: Names): AddressSet {
   const alias = names.get(word);
   if (alias) return alias;
-  let set = hostCache.get(word);
-  if (set) return set;
   const v4 = ipv4Value(word);
-  if (v4 !== undefined) set = AddressSet.fromIntervals('ipv4', [[BigInt(v4), BigInt(v4)]]);
-  else if (word.includes(':') && !word.includes('/')) set = parseOrThrow(word);
-  else throw new AddressSyntaxError(`"${word}" is neither an address nor a name defined by a "name" command`);
-  return hostCache.set(word, set);
+  if (v4 >= 0) return ipv4Interval(hostCache, v4, 32);
+  if (!word.includes(':') || word.includes('/')) throw new AddressSyntaxError(`"${word}" is neither an address nor a name defined by a "name" command`);
+  return otherCache.get(word) ?? otherCache.set(word, parseOrThrow(word));
 }
 
 /** `address mask`: the network (host bits ignored, as the ASA does); the mask must be contiguous. */
 export function networkAddress(address: string, mask: string, names: Names): AddressSet {
-  const key = `${address} ${mask}`;
-  let set = networkCache.get(key);
-  if (set) return set;
-  const base = names.get(address);
-  const value = base ? base.v4.lowest() : ipv4Value(address) !== undefined ? BigInt(ipv4Value(address)!) : undefined;
+  const alias = names.get(address);
+  const value = alias ? Number(alias.v4.lowest() ?? -1n) : ipv4Value(address);
+  if (value < 0) throw new AddressSyntaxError(`"${address}" is not an IPv4 address or name`);
   const bits = prefixLength(mask);
-  if (value === undefined) throw new AddressSyntaxError(`"${address}" is not an IPv4 address or name`);
   if (bits === undefined) throw new AddressSyntaxError(`"${mask}" is not a contiguous network mask`);
-  const size = 1n << BigInt(32 - bits);
-  const lo = (value / size) * size;
-  set = AddressSet.fromIntervals('ipv4', [[lo, lo + size - 1n]]);
-  return networkCache.set(key, set);
+  const size = 2 ** (32 - bits);
+  return ipv4Interval(networkCache, Math.floor(value / size) * size, bits);
 }
 
 /** `255.255.255.0` → 24; undefined for a non-contiguous or malformed mask. */
 export function prefixLength(mask: string): number | undefined {
   const v = ipv4Value(mask);
-  if (v === undefined) return undefined;
+  if (v < 0) return undefined;
   const inverted = 0xffffffff - v;
   // A contiguous mask inverted is 2^k - 1.
   if ((inverted & (inverted + 1)) !== 0) return undefined;
@@ -82,8 +88,7 @@ export function isIpv6Prefix(word: string): boolean {
 }
 
 export function ipv6Prefix(word: string): AddressSet {
-  let set = networkCache.get(word);
-  if (!set) set = networkCache.set(word, parseOrThrow(word));
+  const set = otherCache.get(word) ?? otherCache.set(word, parseOrThrow(word));
   if (!set.v4.isEmpty()) throw new AddressSyntaxError(`"${word}" is not an IPv6 prefix`);
   return set;
 }

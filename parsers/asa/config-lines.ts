@@ -15,7 +15,7 @@
  *
  * Secrets are redacted here (redact.ts), before a line is kept anywhere.
  */
-import { redactSecrets } from './redact.js';
+import { FILTER_COMMANDS, redactSecrets } from './redact.js';
 
 export interface ConfigLine {
   /** 1-based. */
@@ -24,7 +24,12 @@ export interface ConfigLine {
   readonly text: string;
   /** Leading spaces: 0 for a top-level command. */
   readonly indent: number;
-  /** The words of `text`. */
+  /** The first word: what the line is, without splitting it all. */
+  readonly verb: string;
+  /**
+   * The words of `text`, split on each use: a 100,000-line configuration would otherwise hold a million short
+   * strings until it is parsed. Read it once into a local where several words are needed.
+   */
   readonly words: readonly string[];
 }
 
@@ -54,10 +59,10 @@ export function readConfigText(text: string): ConfigText {
     n++;
     const line = configLine(n, raw);
     if (!line) continue;
-    if (line.words[0]!.startsWith(':')) {
+    if (line.verb.startsWith(':')) {
       comments.push(line);
       current = undefined;
-    } else if (line.words[0]!.startsWith('!')) {
+    } else if (line.verb.startsWith('!')) {
       current = undefined;
     } else if (line.indent === 0 || !current) {
       current = { head: line, children: [] };
@@ -71,19 +76,58 @@ export function readConfigText(text: string): ConfigText {
 
 /** One line, or undefined for a blank one. */
 export function configLine(line: number, raw: string): ConfigLine | undefined {
-  const text = redactSecrets(raw);
-  const words = text.trim().split(/\s+/);
-  if (words[0] === '') return undefined;
   let indent = 0;
-  while (text.charCodeAt(indent) === 0x20 || text.charCodeAt(indent) === 0x09) indent++;
-  return { line, text, indent, words };
+  while (raw.charCodeAt(indent) === SPACE || raw.charCodeAt(indent) === TAB) indent++;
+  if (indent === raw.length) return undefined;
+  const end = wordEnd(raw, indent);
+  const verb = COMMON_VERBS.get(raw.slice(indent, end)) ?? raw.slice(indent, end);
+  // Filter commands name addresses, ports and objects, never secrets: they skip the redaction check.
+  const text = FILTER_COMMANDS.has(verb) ? raw : redactSecrets(raw);
+  return new Line(line, text, indent, verb);
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** Verbs of most lines, shared so each line does not keep its own copy. */
+const COMMON_VERBS = new Map(['access-list', 'network-object', 'port-object', 'service-object', 'group-object', 'object', 'object-group', 'host', 'subnet', 'description', 'nat'].map((v) => [v, v]));
+
+class Line implements ConfigLine {
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    readonly indent: number,
+    readonly verb: string,
+  ) {}
+
+  get words(): string[] {
+    const out: string[] = [];
+    const t = this.text;
+    let i = this.indent;
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c === SPACE || c === TAB) {
+        i++;
+        continue;
+      }
+      const end = wordEnd(t, i);
+      out.push(t.slice(i, end));
+      i = end;
+    }
+    return out;
+  }
+}
+
+function wordEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) !== SPACE && text.charCodeAt(i) !== TAB) i++;
+  return i;
 }
 
 /** The text after the first `count` words of a line (a `description` or `remark`), as written. */
 export function restOfLine(line: ConfigLine, count: number): string {
+  const words = line.words;
   let at = line.indent;
-  for (let k = 0; k < count; k++) {
-    at = line.text.indexOf(line.words[k]!, at) + line.words[k]!.length;
-  }
+  for (let k = 0; k < count; k++) at = line.text.indexOf(words[k]!, at) + words[k]!.length;
   return line.text.slice(at).trim();
 }

@@ -7,7 +7,7 @@
  * 195, `aol` 5190. Where a name is valid for both TCP and UDP the table gives it one number, so one map serves
  * both; `www` and `http` are 80 for either.
  */
-import { IntervalSet } from '../../src/model/interval-set.js';
+import type { IntervalSet } from '../../src/model/interval-set.js';
 import { Ports, PORT_MAX } from '../../src/model/header-space.js';
 
 export const PORT_NAMES: ReadonlyMap<string, number> = new Map(
@@ -100,6 +100,14 @@ export function isIcmpTypeWord(word: string, protocol: number): boolean {
   return (/^\d{1,3}$/.test(word) && Number(word) <= 255) || (protocol === ICMP6 ? ICMP6_TYPES : ICMP_TYPES).has(word.toLowerCase());
 }
 
+/** One shared set per port: `eq https` is in thousands of entries. */
+const singlePorts = new Map<number, IntervalSet>();
+function singlePort(p: number): IntervalSet {
+  let set = singlePorts.get(p);
+  if (!set) singlePorts.set(p, (set = Ports.range(p)));
+  return set;
+}
+
 export const PORT_OPERATORS: ReadonlySet<string> = new Set(['eq', 'neq', 'lt', 'gt', 'range']);
 
 /**
@@ -113,7 +121,7 @@ export function readPortOperator(words: readonly string[], at: number): { ports:
   const p = portNumber(first);
   switch (op) {
     case 'eq':
-      return { ports: Ports.range(p), used: 2 };
+      return { ports: singlePort(p), used: 2 };
     case 'neq':
       return { ports: Ports.range(p).complement(), used: 2 };
     case 'lt':

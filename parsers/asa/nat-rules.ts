@@ -4,7 +4,8 @@
  * A statement translates traffic from its real side: the source (and, for twice NAT, the destination). A static
  * statement is bidirectional: traffic arriving on the mapped side for the mapped address has its destination
  * translated back to the real address (object static NAT publishing a server), and for twice NAT its source too.
- * Dynamic NAT and PAT translate only sources, only from the real side.
+ * Dynamic NAT and PAT translate only sources, only from the real side. A statement applies between its two interfaces
+ * (`any` = every interface): from the real to the mapped one, and back.
  *
  * When filters see the translated flow (NatRule.seenFromStage): from 8.3 on, access-lists name real addresses, so
  * a destination translated back to its real address is seen that way by every filter (stage 0), while a source
@@ -30,6 +31,7 @@ interface Match {
   readonly src: AddressSet;
   readonly dst: AddressSet;
   readonly inInterface: string | undefined;
+  readonly outInterface: string | undefined;
   readonly ports: PortSide | undefined;
 }
 
@@ -42,24 +44,29 @@ export function natRules(translations: readonly Translation[], aclsNameRealAddre
       const r: Mutable<NatRule> = {
         id: `nat/${t.line.line}/${side}/${kind}`,
         kind,
-        match: { flows: product(match.src, match.dst, [service]), ...(match.inInterface ? { inInterface: { names: [match.inInterface], negated: false } } : {}) },
+        match: {
+          flows: product(match.src, match.dst, [service]),
+          ...(match.inInterface ? { inInterface: { names: [match.inInterface], negated: false } } : {}),
+          ...(match.outInterface ? { outInterface: { names: [match.outInterface], negated: false } } : {}),
+        },
         seenFromStage: aclsNameRealAddresses && kind === 'destination' ? 0 : Infinity,
         enabled: t.enabled,
         origin,
       };
-      if (toAddresses) r.toAddresses = toAddresses;
+      // An identity translation (NAT exemption) changes nothing, but as the first match it keeps later rules off these flows.
+      if (toAddresses && !toAddresses.equals(kind === 'source' ? match.src : match.dst)) r.toAddresses = toAddresses;
       if (toPorts) r.toPorts = toPorts;
       out.push(r);
     };
     const portsTo = (side: PortSide | undefined, dim: PortSide['dim']) => (side?.dim === dim ? side.to : undefined);
 
     const fromReal = t.ports?.fromReal;
-    const forward: Match = { src: t.realSource, dst: t.mappedDestination ?? ANY, inInterface: t.realIf, ports: fromReal };
+    const forward: Match = { src: t.realSource, dst: t.mappedDestination ?? ANY, inInterface: t.realIf, outInterface: t.mappedIf, ports: fromReal };
     add('from-real', 'source', forward, t.mappedSource, portsTo(fromReal, 'sport'));
     if (t.realDestination || fromReal?.dim === 'dport') add('from-real', 'destination', forward, t.realDestination, portsTo(fromReal, 'dport'));
     if (!t.bidirectional) continue;
     const fromMapped = t.ports?.fromMapped;
-    const reverse: Match = { src: t.realDestination ?? ANY, dst: t.mappedSource ?? t.realSource, inInterface: t.mappedIf, ports: fromMapped };
+    const reverse: Match = { src: t.realDestination ?? ANY, dst: t.mappedSource ?? t.realSource, inInterface: t.mappedIf, outInterface: t.realIf, ports: fromMapped };
     add('from-mapped', 'destination', reverse, t.realSource, portsTo(fromMapped, 'dport'));
     if (t.mappedDestination || fromMapped?.dim === 'sport') add('from-mapped', 'source', reverse, t.mappedDestination, portsTo(fromMapped, 'sport'));
   }

@@ -171,14 +171,16 @@ export function legacyDynamic(nats: readonly ConfigLine[], globals: readonly Con
         const address = reader.next('an address');
         scope = { sources: address === '0' ? ANY4 : networkAddress(address, reader.next('a network mask'), ctx.names) };
       }
-      const destination = scope.destinations ? { mappedDestination: scope.destinations, realDestination: scope.destinations } : {};
       const policy = line.words[3] === 'access-list';
       if (id === '0') {
         // NAT exemption (with an access-list) and identity NAT: addresses stay as they are, in both directions for an exemption.
         const place: NatPlace = policy ? { section: 'legacy-exempt' } : { section: 'legacy-dynamic', static: false, object: '' };
-        out.push(translation(line, place, policy, realIf, undefined, scope.sources, scope.sources, undefined, destination));
+        const both = scope.destinations ? { mappedDestination: scope.destinations, realDestination: scope.destinations } : {};
+        out.push(translation(line, place, policy, realIf, undefined, scope.sources, scope.sources, undefined, both));
         return;
       }
+      // Policy dynamic NAT only selects by destination; it does not translate it.
+      const destination = scope.destinations ? { mappedDestination: scope.destinations } : {};
       const matching = pools.filter((p) => p.id === id);
       if (matching.length === 0) {
         ctx.diagnostics.push({ line: line.line, level: 'warning', message: `nat id ${id} has no global pool: the addresses it selects are not translated` });
@@ -238,19 +240,27 @@ function translation(
   ports: PortMap | undefined,
   destination: { mappedDestination?: AddressSet | undefined; realDestination?: AddressSet | undefined } = {},
 ): Translation {
+  // `any` is both families, but a translation stays within the family it maps to (`interface` is the IPv4 address).
+  const real = mappedSource ? withinFamilyOf(realSource, mappedSource) : realSource;
+  const realDestination = destination.realDestination && destination.mappedDestination ? withinFamilyOf(destination.realDestination, destination.mappedDestination) : destination.realDestination;
   return {
     line,
     place,
     bidirectional,
     ...(realIf ? { realIf } : {}),
     ...(mappedIf ? { mappedIf } : {}),
-    realSource,
+    realSource: real,
     ...(mappedSource ? { mappedSource } : {}),
     ...(destination.mappedDestination ? { mappedDestination: destination.mappedDestination } : {}),
-    ...(destination.realDestination ? { realDestination: destination.realDestination } : {}),
+    ...(realDestination ? { realDestination } : {}),
     ...(ports ? { ports } : {}),
     enabled: true,
   };
+}
+
+function withinFamilyOf(addresses: AddressSet, of: AddressSet): AddressSet {
+  const families = of.families();
+  return families.length === 1 ? addresses.only(families[0]!) : addresses;
 }
 
 /** `(inside,outside)` → the two nameifs (`any` = every interface); `(inside)` → realIf only. */
@@ -297,6 +307,9 @@ function namedAddresses(word: string, line: ConfigLine, ctx: NatContext): Addres
   if (word === 'any') return ANY;
   if (isIpv4(word) || ctx.names.has(word) || (word.includes(':') && !isIpv6Prefix(word))) return hostAddress(word, ctx.names);
   if (isIpv6Prefix(word)) return ipv6Prefix(word);
+  if (!ctx.objects.hasObject(word, 'network') && ctx.objects.groupKind(word) !== 'network') {
+    throw new ObjectError(line.line, `"${word}" is neither an address nor a network object or object-group`);
+  }
   const members = ctx.objects.hasObject(word, 'network') ? ctx.objects.networkObject(word, line) : ctx.objects.networkGroup(word, line);
   if (members.unresolved.length) throw new ObjectError(line.line, `NAT cannot use "${word}": it holds ${members.unresolved.map((u) => u.what).join(', ')}`);
   return members.addresses;

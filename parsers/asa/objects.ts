@@ -71,8 +71,11 @@ export const TCP_UDP = Protocols.only(TCP, UDP);
 export class ObjectTable {
   private readonly objects = new Map<string, ObjectDef>();
   private readonly groups = new Map<string, GroupDef>();
-  private readonly networks = new Map<string, NetworkMembers>();
-  private readonly serviceSets = new Map<string, readonly Service[]>();
+  private readonly networkObjects = new Map<string, NetworkMembers>();
+  private readonly networkGroups = new Map<string, NetworkMembers>();
+  private readonly serviceObjects = new Map<string, readonly Service[]>();
+  private readonly serviceGroups = new Map<string, readonly Service[]>();
+  private readonly portGroups = new Map<string, PortGroup>();
   private readonly resolving = new Set<string>();
 
   constructor(private readonly names: Names) {}
@@ -83,7 +86,7 @@ export class ObjectTable {
     if (verb === 'object' && (kind === 'network' || kind === 'service') && name) {
       const existing = this.objects.get(name);
       // An object NAT prints the object a second time with only its `nat` line: one object, both blocks.
-      const members = command.children.filter((c) => c.words[0] !== 'nat');
+      const members = command.children.filter((c) => c.verb !== 'nat');
       if (existing) existing.members.push(...members);
       else this.objects.set(name, { kind, head: command.head, members });
       return true;
@@ -116,7 +119,7 @@ export class ObjectTable {
   }
 
   networkObject(name: string, usedAt: ConfigLine): NetworkMembers {
-    return this.memo(this.networks, `o:${name}`, usedAt, () => {
+    return this.memo(this.networkObjects, 'network object', name, usedAt, () => {
       const def = this.objects.get(name);
       if (!def || def.kind !== 'network') throw new ObjectError(usedAt.line, `network object "${name}" is not defined`);
       let addresses = AddressSet.NONE;
@@ -138,7 +141,7 @@ export class ObjectTable {
   }
 
   networkGroup(name: string, usedAt: ConfigLine): NetworkMembers {
-    return this.memo(this.networks, `g:${name}`, usedAt, () => {
+    return this.memo(this.networkGroups, 'network group', name, usedAt, () => {
       const def = this.group(name, 'network', usedAt);
       let addresses = AddressSet.NONE;
       const unresolved: Unresolved[] = [];
@@ -166,13 +169,13 @@ export class ObjectTable {
 
   /** A service object: one service. */
   serviceObject(name: string, usedAt: ConfigLine): readonly Service[] {
-    return this.memo(this.serviceSets, `o:${name}`, usedAt, () => {
+    return this.memo(this.serviceObjects, 'service object', name, usedAt, () => {
       const def = this.objects.get(name);
       if (!def || def.kind !== 'service') throw new ObjectError(usedAt.line, `service object "${name}" is not defined`);
       const out: Service[] = [];
       for (const m of def.members) {
-        if (m.words[0] === 'service') out.push(...catching(m, () => serviceSpec(m.words, 1, m)));
-        else if (m.words[0] !== 'description') throw new ObjectError(m.line, `unknown service object member "${m.words[0]}"`);
+        if (m.verb === 'service') out.push(...catching(m, () => serviceSpec(m.words, 1, m)));
+        else if (m.verb !== 'description') throw new ObjectError(m.line, `unknown service object member "${m.verb}"`);
       }
       return out;
     });
@@ -180,7 +183,7 @@ export class ObjectTable {
 
   /** An untyped service group (`service-object` members) or a typed one (`port-object`): its services. */
   serviceGroup(name: string, usedAt: ConfigLine): readonly Service[] {
-    return this.memo(this.serviceSets, `g:${name}`, usedAt, () => {
+    return this.memo(this.serviceGroups, 'service group', name, usedAt, () => {
       const def = this.group(name, 'service', usedAt);
       if (def.portProtocol !== undefined) {
         const { protocols, ports } = this.portGroup(name, usedAt);
@@ -188,10 +191,11 @@ export class ObjectTable {
       }
       const out: Service[] = [];
       for (const m of def.members) {
-        const [key, a, b] = m.words;
+        const words = m.words;
+        const [key, a, b] = words;
         if (key === 'service-object') {
           if (a === 'object') out.push(...this.serviceObject(need(b, m), m));
-          else out.push(...catching(m, () => serviceSpec(m.words, 1, m)));
+          else out.push(...catching(m, () => serviceSpec(words, 1, m)));
         } else if (key === 'group-object') out.push(...this.serviceGroup(need(a, m), m));
         else if (key !== 'description') throw new ObjectError(m.line, `unknown service group member "${key}"`);
       }
@@ -201,13 +205,14 @@ export class ObjectTable {
 
   /** A typed service group (`object-group service NAME tcp|udp|tcp-udp`): its protocols and `port-object` ports. */
   portGroup(name: string, usedAt: ConfigLine): PortGroup {
-    const def = this.group(name, 'service', usedAt);
-    if (def.portProtocol === undefined) throw new ObjectError(usedAt.line, `service group "${name}" has no protocol type, so it cannot stand for ports`);
-    return this.withCycleCheck(`p:${name}`, usedAt, () => {
+    return this.memo(this.portGroups, 'port group', name, usedAt, () => {
+      const def = this.group(name, 'service', usedAt);
+      if (def.portProtocol === undefined) throw new ObjectError(usedAt.line, `service group "${name}" has no protocol type, so it cannot stand for ports`);
       let ports = Ports.none();
       for (const m of def.members) {
-        const [key, a] = m.words;
-        if (key === 'port-object') ports = ports.union(catching(m, () => readPortOperator(m.words, 1).ports));
+        const words = m.words;
+        const [key, a] = words;
+        if (key === 'port-object') ports = ports.union(catching(m, () => readPortOperator(words, 1).ports));
         else if (key === 'group-object') ports = ports.union(this.portGroup(need(a, m), m).ports);
         else if (key !== 'description') throw new ObjectError(m.line, `unknown port group member "${key}"`);
       }
@@ -217,7 +222,7 @@ export class ObjectTable {
 
   protocolGroup(name: string, usedAt: ConfigLine): IntervalSet {
     const def = this.group(name, 'protocol', usedAt);
-    return this.withCycleCheck(`r:${name}`, usedAt, () => {
+    return this.withCycleCheck('protocol group', name, usedAt, () => {
       let protocols = Protocols.only();
       for (const m of def.members) {
         const [key, a] = m.words;
@@ -234,7 +239,7 @@ export class ObjectTable {
   /** An `icmp-type` group: the ICMP types (for `protocol`, ICMP or ICMPv6). */
   icmpGroup(name: string, protocol: number, usedAt: ConfigLine): IntervalSet {
     const def = this.group(name, 'icmp-type', usedAt);
-    return this.withCycleCheck(`i:${name}`, usedAt, () => {
+    return this.withCycleCheck('icmp-type group', name, usedAt, () => {
       let types = Ports.none();
       for (const m of def.members) {
         const [key, a] = m.words;
@@ -253,16 +258,18 @@ export class ObjectTable {
     return def;
   }
 
-  private memo<V>(cache: Map<string, V>, key: string, usedAt: ConfigLine, build: () => V): V {
-    const known = cache.get(key);
+  private memo<V>(cache: Map<string, V>, kind: string, name: string, usedAt: ConfigLine, build: () => V): V {
+    const known = cache.get(name);
     if (known) return known;
-    const value = this.withCycleCheck(key, usedAt, build);
-    cache.set(key, value);
+    const value = this.withCycleCheck(kind, name, usedAt, build);
+    cache.set(name, value);
     return value;
   }
 
-  private withCycleCheck<V>(key: string, usedAt: ConfigLine, build: () => V): V {
-    if (this.resolving.has(key)) throw new ObjectError(usedAt.line, `"${key.slice(2)}" contains itself`);
+  /** Builds what `name` stands for as a `kind`; a group that contains itself, directly or not, is an error. */
+  private withCycleCheck<V>(kind: string, name: string, usedAt: ConfigLine, build: () => V): V {
+    const key = `${kind} ${name}`;
+    if (this.resolving.has(key)) throw new ObjectError(usedAt.line, `"${name}" contains itself`);
     this.resolving.add(key);
     try {
       return build();

@@ -113,6 +113,18 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
 
 const MANAGEMENT_SERVICES: Readonly<Record<string, string>> = { http: 'https', ssh: 'ssh', telnet: 'telnet' };
 
+/** The commands the first pass reads (`object` also holds object NAT, which the second pass reads; `http` may be management access). */
+const DECLARATIONS: ReadonlySet<string> = new Set(['hostname', 'ASA', 'PIX', 'name', 'object', 'object-group', 'interface', 'http']);
+
+/** NAT statements, collected in the second pass and read once access-lists (for policy NAT) are known. */
+interface NatStatements {
+  readonly objects: { object: string; line: ConfigLine }[];
+  readonly twice: ConfigLine[];
+  readonly statics: ConfigLine[];
+  readonly nats: ConfigLine[];
+  readonly globals: ConfigLine[];
+}
+
 export function readAsaConfig(text: ConfigText): AsaConfig {
   return new ConfigReader().read(text);
 }
@@ -136,7 +148,7 @@ class ConfigReader {
   read(text: ConfigText): AsaConfig {
     for (const command of text.commands) this.guard(command.head, () => this.declare(command));
     this.any = this.version && this.version.major < 9 ? ANY4 : ANY;
-    const nat = { objects: [] as { object: string; line: ConfigLine }[], twice: [] as ConfigLine[], statics: [] as ConfigLine[], nats: [] as ConfigLine[], globals: [] as ConfigLine[] };
+    const nat: NatStatements = { objects: [], twice: [], statics: [], nats: [], globals: [] };
     for (const command of text.commands) this.guard(command.head, () => this.use(command, nat));
     const ctx = this.natContext();
     const translations: Translation[] = [
@@ -166,6 +178,7 @@ class ConfigReader {
   /** First pass: what other commands refer to. */
   private declare(command: Command): void {
     const { head } = command;
+    if (!DECLARATIONS.has(head.verb)) return;
     const [verb, a, b] = head.words;
     if (verb === 'hostname' && a) this.hostname = a;
     else if ((verb === 'ASA' || verb === 'PIX') && a === 'Version' && b) this.readVersion(verb, b, head);
@@ -176,13 +189,13 @@ class ConfigReader {
   }
 
   /** Second pass: commands that use what the first pass declared. */
-  private use(command: Command, nat: { objects: { object: string; line: ConfigLine }[]; twice: ConfigLine[]; statics: ConfigLine[]; nats: ConfigLine[]; globals: ConfigLine[] }): void {
+  private use(command: Command, nat: NatStatements): void {
     const { head } = command;
-    const [word, a] = head.words;
-    const verb = word!.startsWith('Cryptochecksum:') ? 'Cryptochecksum' : word!;
+    const verb = head.verb.startsWith('Cryptochecksum:') ? 'Cryptochecksum' : head.verb;
+    if (verb === 'access-list') return this.readAccessList(head, 1, this.any);
+    if (DECLARATIONS.has(verb) && verb !== 'object' && verb !== 'http') return;
+    const [, a, b] = head.words;
     switch (verb) {
-      case 'access-list':
-        return this.readAccessList(head, 1, this.any);
       case 'ipv6':
         if (a === 'access-list') return this.readAccessList(head, 2, ANY6);
         if (a === 'route') return this.readRoute(head, 2);
@@ -192,10 +205,10 @@ class ConfigReader {
       case 'route':
         return this.readRoute(head, 1);
       case 'object':
-        if (a === 'network') for (const c of command.children) if (c.words[0] === 'nat') nat.objects.push({ object: head.words[2]!, line: c });
+        if (a === 'network') for (const c of command.children) if (c.verb === 'nat') nat.objects.push({ object: b!, line: c });
         return;
       case 'nat':
-        if (head.words[1]?.includes(',')) nat.twice.push(head);
+        if (a?.includes(',')) nat.twice.push(head);
         else nat.nats.push(head);
         return;
       case 'static':
@@ -205,16 +218,9 @@ class ConfigReader {
         nat.globals.push(head);
         return;
       case 'same-security-traffic':
-        if (a === 'permit' && head.words[2] === 'inter-interface') this.sameSecurity.inter = head;
-        else if (a === 'permit' && head.words[2] === 'intra-interface') this.sameSecurity.intra = head;
+        if (a === 'permit' && b === 'inter-interface') this.sameSecurity.inter = head;
+        else if (a === 'permit' && b === 'intra-interface') this.sameSecurity.intra = head;
         else this.warn(head, NOT_MODELLED['same-security-traffic']!);
-        return;
-      case 'hostname':
-      case 'ASA':
-      case 'PIX':
-      case 'name':
-      case 'object-group':
-      case 'interface':
         return;
     }
     if (verb in MANAGEMENT_SERVICES && this.readManagement(head)) return;

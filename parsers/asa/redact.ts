@@ -12,7 +12,7 @@
 export const REDACTED = '<redacted>';
 
 /** Lines that only name addresses, ports and objects: their words are never secrets, whatever the object is called. */
-const FILTER_COMMANDS: ReadonlySet<string> = new Set([
+export const FILTER_COMMANDS: ReadonlySet<string> = new Set([
   'access-list', 'object', 'object-group', 'network-object', 'service-object', 'port-object', 'protocol-object',
   'icmp-object', 'group-object', 'host', 'subnet', 'range', 'fqdn', 'service', 'nat', 'static', 'global', 'name',
   'access-group', 'route', 'description', 'nameif', 'interface',
