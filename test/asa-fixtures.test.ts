@@ -19,12 +19,12 @@ const XMPP = 'lync2013-xmpp-federation';
 const SIP = 'lync2013-sip-federation-public-im';
 const packs = loadPacks();
 
-/** `name` relative to fixtures/asa, audited with `profile` from its folder, as `edge-audit check` would. */
-function audit(name: string, profile = 'edge-audit.json'): InputAudit {
+/** `name` relative to fixtures/asa, audited with `profile` from its folder (none: everything inferred), as `edge-audit check` would. */
+function audit(name: string, profile: string | null = 'edge-audit.json'): InputAudit {
   const file = `fixtures/asa/${name}`;
   const profileFile = `fixtures/asa/${name.split('/')[0]}/${profile}`;
   const device = asaParser.parse(exportFromText(file, readFileSync(join(REPO, file), 'utf8')), {})[0]!;
-  return auditDevice(device, { ...loadProfile(join(REPO, profileFile)), file: profileFile }, packs);
+  return auditDevice(device, profile === null ? undefined : { ...loadProfile(join(REPO, profileFile)), file: profileFile }, packs);
 }
 
 /** Each finding as `check requirement@dport severity` and its evidence as `effect:line`, translations left out. */
@@ -93,6 +93,12 @@ describe('Cisco ASA fixtures', () => {
     expect([...new Set(translations)].sort()).toEqual([' nat (dmz,outside) static EDGE-EXT-1-PUBLIC', ' nat (dmz,outside) static EDGE-EXT-2-PUBLIC']);
   });
 
+  it('without a site profile, infers the roles from the rules and places the interfaces by the routes', () => {
+    const a = audit('asa9/gap.cfg', null);
+    expect(findings(a)).toEqual([...EXPECTED['asa9/gap.cfg']!].sort());
+    expect(Object.fromEntries(a.ctx.placement.interfaces)).toEqual({ outside: 'internet', dmz: 'edge-external', 'dmz-int': 'edge-internal', inside: 'internal' });
+  });
+
   it('audits 8.2 access-lists by the mapped addresses they name', () => {
     const a = audit('asa82/compliant.cfg');
     const s2s = a.requirements.find((r) => r.requirement.rule.id === 'xmpp-s2s-in')!;
@@ -129,6 +135,16 @@ describe('edge-audit trace on ASA configurations', () => {
   it('names the deny-all entry that ends the list when nothing before it matches (8.2, mapped addresses)', () => {
     const t = trace('asa82/gap.cfg', ['--in', 'outside', '--out', 'dmz-int', '--src', '192.0.2.7', '--dst', '10.10.1.10', '--proto', 'tcp', '--dport', '23456']);
     expect(t).toMatchObject({ decision: 'deny', default: false, rule: { line: 98 } });
+  });
+
+  it('keeps the configuration\'s secrets out of the report', () => {
+    const r = spawnSync(process.execPath, [bin, 'check', 'fixtures/asa/asa9/compliant.cfg', '--format', 'json'], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const text = readFileSync(join(REPO, 'fixtures/asa/asa9/compliant.cfg'), 'utf8');
+    for (const secret of ['RadiusKey-7gH2', 'SnmpCommunity-Q4', 'NtpKey-99x', '$sha512$5000$q0V4kR2m7pL9xC1nT6bY3w']) {
+      expect(text).toContain(secret);
+      expect(r.stdout).not.toContain(secret);
+    }
   });
 
   it('shows the jump through a show access-list dispatcher to the list that decides', () => {

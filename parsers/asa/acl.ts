@@ -35,8 +35,6 @@ export interface Ace {
   /** Why the whole entry only sometimes matches (time range, user identity). */
   readonly uncertain: readonly string[];
   readonly inactive: boolean;
-  /** Trailing words edgeaudit does not know: the entry is uncertain because of them. */
-  readonly unknownOptions: readonly string[];
 }
 
 const ALL_PORTS = Ports.any();
@@ -60,7 +58,6 @@ class AceReader {
   /** Allocated only for the few entries that need it: a large configuration has 100,000 entries. */
   private uncertain: string[] | undefined;
   private inactive = false;
-  private unknown: string[] | undefined;
   /** The protocol position: protocols (with `ported` when port operators may follow, `icmp` for types), or services. */
   private protocols: IntervalSet | undefined;
   private services: readonly Service[] | undefined;
@@ -98,7 +95,6 @@ class AceReader {
       flows: product(src, dst, services),
       uncertain: this.uncertain ?? NONE,
       inactive: this.inactive,
-      unknownOptions: this.unknown ?? NONE,
     };
     if (srcUnresolved.length === 0 && dstUnresolved.length === 0) return ace;
     const reasons = [...srcUnresolved, ...dstUnresolved].map((u) => `${u.what}: its addresses are resolved by DNS at run time and are not in the export`);
@@ -221,6 +217,7 @@ class AceReader {
 
   /** `log …`, `time-range NAME`, `inactive`, and anything else, which is named and makes the entry uncertain. */
   private options(): void {
+    let unknown: string[] | undefined;
     while (this.k < this.words.length) {
       const w = this.words[this.k++]!;
       if (w === 'log') {
@@ -232,10 +229,10 @@ class AceReader {
       } else if (w === 'inactive') {
         this.inactive = true;
       } else {
-        (this.unknown ??= []).push(w);
+        (unknown ??= []).push(w);
       }
     }
-    if (this.unknown) this.doubt(`"${this.unknown.join(' ')}" is not understood`);
+    if (unknown) this.doubt(`"${unknown.join(' ')}" is not understood`);
   }
 
   private next(what: string): string {

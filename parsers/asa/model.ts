@@ -70,7 +70,10 @@ export interface AsaManagementAccess {
   readonly line: ConfigLine;
 }
 
-/** Where a NAT statement sits in the ASA's lookup order (see nat.ts). */
+/**
+ * Where a NAT statement sits in the ASA's lookup order (see nat.ts). Object NAT, and pre-8.3 dynamic NAT, are
+ * ordered by their content: static first, fewer real addresses first, then `object` (empty for `nat` statements).
+ */
 export type NatPlace =
   | { readonly section: 'manual' | 'after-auto' | 'legacy-exempt' | 'legacy-static' | 'legacy-policy' }
   | { readonly section: 'auto' | 'legacy-dynamic'; readonly static: boolean; readonly object: string };
@@ -96,8 +99,8 @@ export interface Translation {
   readonly realIf?: string;
   readonly mappedIf?: string;
   readonly realSource: AddressSet;
-  /** Absent when the source is not translated (a twice NAT that only changes the destination cannot be written; absent means identity). */
-  readonly mappedSource?: AddressSet;
+  /** The same as `realSource` for identity NAT and NAT exemption. */
+  readonly mappedSource: AddressSet;
   readonly mappedDestination?: AddressSet;
   readonly realDestination?: AddressSet;
   readonly ports?: PortMap;

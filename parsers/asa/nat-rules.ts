@@ -66,7 +66,7 @@ export function natRules(translations: readonly Translation[], aclsNameRealAddre
     if (t.realDestination || fromReal?.dim === 'dport') add('from-real', 'destination', forward, t.realDestination, portsTo(fromReal, 'dport'));
     if (!t.bidirectional) continue;
     const fromMapped = t.ports?.fromMapped;
-    const reverse: Match = { src: t.realDestination ?? ANY, dst: t.mappedSource ?? t.realSource, inInterface: t.mappedIf, outInterface: t.realIf, ports: fromMapped };
+    const reverse: Match = { src: t.realDestination ?? ANY, dst: t.mappedSource, inInterface: t.mappedIf, outInterface: t.realIf, ports: fromMapped };
     add('from-mapped', 'destination', reverse, t.realSource, portsTo(fromMapped, 'dport'));
     if (t.mappedDestination || fromMapped?.dim === 'sport') add('from-mapped', 'source', reverse, t.mappedDestination, portsTo(fromMapped, 'sport'));
   }

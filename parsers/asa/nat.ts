@@ -51,7 +51,7 @@ export function objectNat(object: string, line: ConfigLine, ctx: NatContext): Tr
       reader.skip();
       if (word === 'service') ports = objectService(reader, line);
       else if (word === 'description') break;
-      else if (word === 'unidirectional' || word === 'interface' || word === 'ipv6') continue;
+      else if (word === 'unidirectional') continue;
       else if (!NEUTRAL_OPTIONS.has(word)) ctx.diagnostics.push(ignored(line, word));
     }
     const realSource = ctx.objects.networkObject(object, line).addresses;
@@ -93,7 +93,7 @@ export function twiceNat(line: ConfigLine, ctx: NatContext): Translation {
         enabled = false;
       } else if (word === 'description') {
         break;
-      } else if (word !== 'unidirectional' && word !== 'interface' && word !== 'ipv6' && !NEUTRAL_OPTIONS.has(word)) {
+      } else if (word !== 'unidirectional' && !NEUTRAL_OPTIONS.has(word)) {
         ctx.diagnostics.push(ignored(line, word));
       }
     }
@@ -236,12 +236,12 @@ function translation(
   realIf: string | undefined,
   mappedIf: string | undefined,
   realSource: AddressSet,
-  mappedSource: AddressSet | undefined,
+  mappedSource: AddressSet,
   ports: PortMap | undefined,
   destination: { mappedDestination?: AddressSet | undefined; realDestination?: AddressSet | undefined } = {},
 ): Translation {
   // `any` is both families, but a translation stays within the family it maps to (`interface` is the IPv4 address).
-  const real = mappedSource ? withinFamilyOf(realSource, mappedSource) : realSource;
+  const real = withinFamilyOf(realSource, mappedSource);
   const realDestination = destination.realDestination && destination.mappedDestination ? withinFamilyOf(destination.realDestination, destination.mappedDestination) : destination.realDestination;
   return {
     line,
@@ -250,7 +250,7 @@ function translation(
     ...(realIf ? { realIf } : {}),
     ...(mappedIf ? { mappedIf } : {}),
     realSource: real,
-    ...(mappedSource ? { mappedSource } : {}),
+    mappedSource,
     ...(destination.mappedDestination ? { mappedDestination: destination.mappedDestination } : {}),
     ...(realDestination ? { realDestination } : {}),
     ...(ports ? { ports } : {}),

@@ -9,7 +9,7 @@
 import { AddressSet, type Family } from '../../src/model/address-set.js';
 import type { Diagnostic } from '../../src/model/rule-graph.js';
 import { parseAce, type AceContext } from './acl.js';
-import { ANY, ANY4, ANY6, hostAddress, ipv6Prefix, isIpv6Prefix, networkAddress } from './addresses.js';
+import { ANY, ANY4, ANY6, hostAddress, ipv6Prefix, isIpv4, isIpv6Prefix, networkAddress } from './addresses.js';
 import { restOfLine, type Command, type ConfigLine, type ConfigText } from './config-lines.js';
 import type { AccessGroup, Acl, AsaConfig, AsaInterface, AsaManagementAccess, AsaRoute, AsaVersion, Translation } from './model.js';
 import { inLookupOrder, legacyDynamic, legacyStatic, objectNat, twiceNat, type NatContext } from './nat.js';
@@ -61,6 +61,7 @@ const IRRELEVANT: Readonly<Record<string, string>> = {
   'mtu': 'interface MTUs',
   'names': 'enabling name aliases',
   'nat-control': 'the pre-8.3 NAT requirement',
+  'object-group-search': 'the object-group search optimization',
   'no': 'disabled features',
   'ntp': 'time synchronization',
   'pager': 'terminal paging',
@@ -107,7 +108,6 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
   'context': 'security contexts: this is the system configuration, not a context with interfaces and access-lists',
   'filter': 'URL/FTP/ActiveX filtering can block traffic the access-lists permit',
   'dynamic-filter': 'the botnet traffic filter can drop traffic the access-lists permit',
-  'object-group-search': 'object-group search changes nothing about which traffic matches, but was not verified',
   'same-security-traffic': 'unknown same-security-traffic option',
 };
 
@@ -140,6 +140,7 @@ class ConfigReader {
   private readonly management: AsaManagementAccess[] = [];
   private readonly sameSecurity: { inter?: ConfigLine; intra?: ConfigLine } = {};
   private readonly skipped = new Set<string>();
+  private readonly aceContexts = new Map<AddressSet, AceContext>();
   private hostname: string | undefined;
   private version: AsaVersion | undefined;
   private httpServer = false;
@@ -320,16 +321,22 @@ class ConfigReader {
     return acl;
   }
 
+  /** One context per meaning of `any` (IPv4 and IPv6 access-lists differ before 9.0), shared by every entry. */
   private aceContext(any: AddressSet): AceContext {
-    return {
-      objects: this.objects,
-      names: this.names,
-      any,
-      interfaceAddresses: (nameif) => {
-        const i = this.interfaces.find((x) => x.nameif === nameif);
-        return i && !i.addressesUnknown ? i.addresses : undefined;
-      },
-    };
+    let ctx = this.aceContexts.get(any);
+    if (!ctx) {
+      ctx = {
+        objects: this.objects,
+        names: this.names,
+        any,
+        interfaceAddresses: (nameif) => {
+          const i = this.interfaces.find((x) => x.nameif === nameif);
+          return i && !i.addressesUnknown ? i.addresses : undefined;
+        },
+      };
+      this.aceContexts.set(any, ctx);
+    }
+    return ctx;
   }
 
   private readAccessGroup(line: ConfigLine): void {
@@ -372,7 +379,7 @@ class ConfigReader {
     if (address && isIpv6Prefix(address)) {
       sources = ipv6Prefix(address);
       nameif = b;
-    } else if (address && b && /^\d+\.\d+\.\d+\.\d+$/.test(b) && (/^\d+\.\d+\.\d+\.\d+$/.test(address) || this.names.has(address))) {
+    } else if (address && b && isIpv4(b) && (isIpv4(address) || this.names.has(address))) {
       sources = networkAddress(address, b, this.names);
       nameif = c;
     } else {

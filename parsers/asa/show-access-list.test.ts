@@ -58,6 +58,14 @@ describe('show access-list entries', () => {
     expect(d2.diagnostics.find((x) => x.line === 2)?.message).toMatch(/expanded lines under this entry match other flows/);
   });
 
+  it('an entry naming objects with no expansion under it is uncertain for every flow, with a warning', () => {
+    const d2 = parse(['access-list A; 0 elements; name hash: 0x1', 'access-list A line 1 extended permit tcp any4 object-group EMPTY eq 443 (hitcnt=0) 0x1']);
+    const [rule] = d2.filters.get('acl/A')!.rules;
+    expect(rule!.uncertain).toEqual(['its objects are not in show access-list output (object-group "EMPTY" is not defined)']);
+    expect(rule!.match.flows[0]!.dst.isAnyOfItsFamilies()).toBe(true);
+    expect(d2.diagnostics.find((x) => x.line === 2)?.level).toBe('warning');
+  });
+
   it('non-extended lists are skipped with an info diagnostic', () => {
     expect(d.diagnostics.find((x) => x.line === 16)?.level).toBe('info');
   });

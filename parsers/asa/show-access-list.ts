@@ -100,14 +100,13 @@ function readEntry(command: Command, ctx: AceContext, diagnostics: Diagnostic[])
   if (expanded.length === 0) {
     // Objects with no expansion (an empty group, or output cut short): what the entry matches is unknown.
     diagnostics.push({ line: head.line, level: 'warning', message: `${own.message}, and the output has no expanded lines for it: the entry is uncertain` });
-    return { action: head.words[5] === 'deny' ? 'deny' : 'permit', flows: EVERY_FLOW, uncertain: [`its objects are not in show access-list output (${own.message})`], inactive: head.words.includes('inactive'), unknownOptions: [] };
+    return { action: head.words[5] === 'deny' ? 'deny' : 'permit', flows: EVERY_FLOW, uncertain: [`its objects are not in show access-list output (${own.message})`], inactive: head.words.includes('inactive') };
   }
   return {
     action: expanded[0]!.action,
     flows: expanded.flatMap((e) => e.flows),
     uncertain: [...new Set(expanded.flatMap((e) => e.uncertain))],
     inactive: expanded.every((e) => e.inactive),
-    unknownOptions: [],
   };
 }
 

@@ -263,3 +263,26 @@ describe('entries that are not exact', () => {
     expect(of('access-list outside_access_in extended permit tcp any4 host 10.10.0.10 eq https inactive ')).toEqual([['info', 'outside_access_in/3 is inactive: it matches nothing']]);
   });
 });
+
+describe('before 9.0: an IPv4 and an IPv6 access-list on one interface', () => {
+  const lines = [
+    'ASA Version 8.4(7) ',
+    ...INTERFACES.slice(1),
+    'access-list outside_access_in extended permit tcp any host 10.10.0.10 eq 5269 ',
+    'ipv6 access-list outside_v6 remark XMPP federation over IPv6',
+    'ipv6 access-list outside_v6 permit tcp any host 2001:db8:10::10 eq 5269 ',
+    'access-group outside_access_in in interface outside',
+    'access-group outside_v6 in interface outside',
+  ];
+  const d = parse(lines);
+
+  it('both filter what enters on the interface, each in its own family; "any" is that family', () => {
+    const f = filter(d, 'in/outside');
+    expect(f.name).toBe('outside_access_in + outside_v6');
+    expect(f.rules.slice(1).map((r) => [r.id, r.match.flows.map((h) => `${h.src.toString()} > ${h.dst.toString()}`)])).toEqual([
+      ['outside_access_in/1', ['any IPv4 > 10.10.0.10']],
+      ['outside_v6/2', ['any IPv6 > 2001:db8:10::10']],
+    ]);
+    expect(f.rules[2]!.comment).toBe('XMPP federation over IPv6');
+  });
+});

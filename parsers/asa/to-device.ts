@@ -58,8 +58,8 @@ class DeviceBuilder {
     if (global) this.add({ id: `global/${global.acl}`, name: global.acl, model: 'first-match', rules: this.rulesOf(global.acl), defaultAction: 'return', origin: this.origin(global.line) });
     for (const i of config.interfaces) {
       this.add(this.inbound(i, global));
-      const out = config.accessGroups.find((g) => g.direction === 'out' && g.nameif === i.nameif);
-      if (out) this.add(this.aclFilter(`out/${i.nameif}`, out, { hooks: ['forward'], stage: OUTBOUND_STAGE, outInterface: i.nameif }, [], []));
+      const out = config.accessGroups.filter((g) => g.direction === 'out' && g.nameif === i.nameif);
+      if (out.length) this.add(this.aclFilter(`out/${i.nameif}`, out, { hooks: ['forward'], stage: OUTBOUND_STAGE, outInterface: i.nameif }, [], []));
       if (i.managementOnly) this.managementOnly(i, i.managementOnly);
     }
     for (const acl of config.acls.values()) {
@@ -85,21 +85,25 @@ class DeviceBuilder {
   /** The filter for flows entering on `i` (see the module comment). */
   private inbound(i: AsaInterface, global: AccessGroup | undefined): Filter {
     const attachment: FilterAttachment = { hooks: ['forward'], stage: INBOUND_STAGE, inInterface: i.nameif };
-    const own = this.config.accessGroups.find((g) => g.direction === 'in' && g.nameif === i.nameif);
+    const own = this.config.accessGroups.filter((g) => g.direction === 'in' && g.nameif === i.nameif);
     const toGlobal: Rule[] = global
       ? [{ id: `in/${i.nameif}/global`, action: { type: 'goto', filter: `global/${global.acl}` }, match: { flows: EVERY_FLOW }, enabled: true, uncertain: [], origin: this.origin(global.line) }]
       : [];
-    if (own) return this.aclFilter(`in/${i.nameif}`, own, attachment, this.sameSecurityDeny(i), toGlobal);
+    if (own.length) return this.aclFilter(`in/${i.nameif}`, own, attachment, this.sameSecurityDeny(i), toGlobal);
     if (global) {
       return { id: `in/${i.nameif}`, name: `inbound ${i.nameif}`, model: 'first-match', rules: [...this.sameSecurityDeny(i), ...toGlobal], defaultAction: 'deny', defaultOrigin: this.origin(global.line), attachment, origin: this.origin(global.line) };
     }
     return this.securityLevelFilter(i, attachment);
   }
 
-  /** An access-list attached by `group`, between the rules the ASA applies before it and after it. */
-  private aclFilter(id: string, group: AccessGroup, attachment: FilterAttachment, before: Rule[], after: Rule[]): Filter {
-    const origin = this.origin(group.line);
-    return { id, name: group.acl, model: 'first-match', rules: [...before, ...this.rulesOf(group.acl), ...after], defaultAction: 'deny', defaultOrigin: origin, attachment, origin };
+  /**
+   * The access-lists attached by `groups` (one, or before 9.0 an IPv4 and an `ipv6 access-list`, whose entries never
+   * match each other's family), between the rules the ASA applies before them and after them.
+   */
+  private aclFilter(id: string, groups: readonly AccessGroup[], attachment: FilterAttachment, before: Rule[], after: Rule[]): Filter {
+    const origin = this.origin(groups[0]!.line);
+    const rules = [...before, ...groups.flatMap((g) => this.rulesOf(g.acl)), ...after];
+    return { id, name: groups.map((g) => g.acl).join(' + '), model: 'first-match', rules, defaultAction: 'deny', defaultOrigin: origin, attachment, origin };
   }
 
   /** "security-level IF": with no access-list for its traffic, an interface lets flows go to lower levels only. */
