@@ -2,7 +2,7 @@ import { headerSpace, intersectFlows, Ports, Protocols, type HeaderSpace } from 
 import type { Device, Filter, Rule } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
 import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
-import { backAll, forwardAll, natPieces, seenAt, type NatPiece } from '../engine/nat.js';
+import { asSeenAt, type SeenFlows } from '../engine/nat.js';
 import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
 import { roleEnd, type AuditContext } from '../audit/context.js';
@@ -50,25 +50,27 @@ type Hit = readonly [Decider, readonly HeaderSpace[], Breadth];
 
 function* broadRules(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
   const pathCtx = pathContext(qp.path);
-  const pieces = natPieces(ctx.device.nat, [qp.space], pathCtx);
-  for (const { filter, stage } of reachableFilters(ctx.device, qp, pieces)) {
-    // A filter after a NAT rule's stage names the flows translated (ASA 8.3+: the real address behind a published one).
-    for (const piece of pieces) {
-      const translations = seenAt(piece, stage);
-      const seen = forwardAll(translations, piece.flows);
-      for (const rule of candidateRules(filter, seen)) {
-        if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
-        const own = backAll(translations, intersectFlows(seen, rule.match.flows));
-        if (own.length === 0) continue;
-        const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
-        if (breadths.length === 0) continue;
-        const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathCtx);
-        const decided = outcomes.filter((o) => decidedBy(o, rule));
-        if (decided.length === 0) continue;
-        const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
-        for (const b of breadths) yield [d, decided.flatMap((o) => o.flows), b];
-      }
-    }
+  for (const [filter, stage] of reachableFilters(ctx.device, qp)) {
+    // The rule names flows as its filter sees them: translated, when NAT comes before it (ASA 8.3+, DNAT).
+    for (const view of asSeenAt(ctx.device.nat, [qp.space], pathCtx, stage)) yield* broadRulesIn(ctx, rows, qp, filter, view, inbound, sideZone);
+  }
+}
+
+/** The broad permit rules of one filter that decide part of the query, as that filter sees the query. */
+function* broadRulesIn(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, filter: Filter, view: SeenFlows, inbound: boolean, sideZone: Zone): Generator<Hit> {
+  const pathCtx = pathContext(qp.path);
+  for (const rule of candidateRules(filter, view.seen)) {
+    if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
+    const seenOwn = intersectFlows(view.seen, rule.match.flows);
+    if (seenOwn.length === 0) continue;
+    const own = view.back(seenOwn);
+    const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
+    if (breadths.length === 0) continue;
+    const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathCtx);
+    const decided = outcomes.filter((o) => decidedBy(o, rule));
+    if (decided.length === 0) continue;
+    const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
+    for (const b of breadths) yield [d, decided.flatMap((o) => o.flows), b];
   }
 }
 
@@ -91,27 +93,27 @@ function* permittingDefaults(ctx: AuditContext, qp: QueryPath, inbound: boolean)
 }
 
 /**
- * The path's filters and every filter a flow of the query can be sent to from them, each with the stage at which
- * the flow meets it: only jumps that can match it on this path count (a chain entered only from another interface
- * pair holds nothing for this path).
+ * The path's filters and every filter a flow of the query can be sent to from them: only jumps that can match
+ * it on this path count (a chain entered only from another interface pair holds nothing for this path).
  */
-function reachableFilters(device: Device, qp: QueryPath, pieces: readonly NatPiece[]): { filter: Filter; stage: number }[] {
+function reachableFilters(device: Device, qp: QueryPath): [Filter, number][] {
   const ctx = pathContext(qp.path);
-  const seen = new Map<Filter, number>(qp.path.filters.map((f, k) => [f, f.attachment?.stage ?? k]));
-  const queue = [...seen];
-  for (let next = queue.shift(); next; next = queue.shift()) {
-    const [f, stage] = next;
-    const flows = pieces.flatMap((p) => forwardAll(seenAt(p, stage), p.flows));
+  // A called filter is consulted at the stage of the attached filter that leads to it.
+  const stages = new Map<Filter, number>(qp.path.filters.map((f, i) => [f, f.attachment?.stage ?? i]));
+  const queue = [...qp.path.filters];
+  for (let f = queue.shift(); f; f = queue.shift()) {
+    const stage = stages.get(f)!;
     for (const r of f.rules) {
       if ((r.action.type !== 'call' && r.action.type !== 'goto') || !r.enabled || !appliesTo(r, ctx)) continue;
       const target = device.filters.get(r.action.filter);
-      if (target && !seen.has(target) && intersectFlows(flows, r.match.flows).length > 0) {
-        seen.set(target, stage);
-        queue.push([target, stage]);
+      const reaching = asSeenAt(device.nat, [qp.space], ctx, stage).some(({ seen }) => intersectFlows(seen, r.match.flows).length > 0);
+      if (target && !stages.has(target) && reaching) {
+        stages.set(target, stage);
+        queue.push(target);
       }
     }
   }
-  return [...seen].map(([filter, stage]) => ({ filter, stage }));
+  return [...stages];
 }
 
 function edgeRoles(ctx: AuditContext): FlowEnd[] {

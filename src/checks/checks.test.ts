@@ -131,6 +131,20 @@ describe('any-rule', () => {
   it('does not report "any" source on the documented external inbound rows', () => {
     expect(findingsOf(audit(forward(COMPLIANT_FORWARD)), 'any-rule')).toEqual([]);
   });
+  it('reports an any-service rule that names the private address behind a DNAT, the profile naming the public one', () => {
+    const filter = forward([
+      COMPLIANT_FORWARD[0]!,
+      '-A FORWARD -d 172.16.1.10/32 -i eth0 -o eth1 -j ACCEPT',
+      ...COMPLIANT_FORWARD.slice(1).map((l) => l.replace('203.0.113.10/31', '172.16.1.10/31')),
+    ]);
+    const nat = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A PREROUTING -d 203.0.113.10/32 -i eth0 -j DNAT --to-destination 172.16.1.10', 'COMMIT', ''].join('\n');
+    const text = filter + nat;
+    const f = findingsOf(audit(text), 'any-rule');
+    expect(f.map((x) => x.evidence.find((e) => e.effect === 'permits')?.line)).toEqual([lineOf(text, '-d 172.16.1.10/32 -i eth0 -o eth1 -j ACCEPT')]);
+    // The finding keeps the rule's own fields (its identity across edits) and names the role as the profile does.
+    expect(f[0]!.flow.dst).toEqual(['172.16.1.10']);
+    expect(f[0]!.message).toContain('access-edge (203.0.113.10/31)');
+  });
   it('reports a documented port opened to every destination behind the firewall', () => {
     const text = forward([...COMPLIANT_FORWARD.slice(0, 1), '-A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 5061 -j ACCEPT', ...COMPLIANT_FORWARD.slice(1)]);
     const f = findingsOf(audit(text), 'any-rule');
