@@ -110,8 +110,8 @@ describe('before 8.3', () => {
     'nat (inside) 0 access-list inside_nat0_outbound', // 21
     'nat (inside) 2 access-list policy_nat', // 22
     'nat (inside) 1 10.0.0.0 255.0.0.0', // 23
-    'static (dmz,outside) edge1-public edge1-ext netmask 255.255.255.255 ', // 24
-    'static (dmz,outside) tcp interface https 10.10.0.20 8443 netmask 255.255.255.255 ', // 25
+    'static (dmz,outside) edge1-public edge1-ext netmask 255.255.255.255 tcp 100 50 udp 10 ', // 24
+    'static (dmz,outside) tcp interface https 10.10.0.20 8443 netmask 255.255.255.255 0 0', // 25
   ];
   const d = parse(lines);
 
@@ -128,6 +128,10 @@ describe('before 8.3', () => {
       '22 source inside>outside 10.1.1.7 → 203.0.113.20/30,203.0.113.24/30,203.0.113.28/31 @Infinity',
       '23 source inside>outside 10.0.0.0/8 → 198.51.100.2 @Infinity',
     ]);
+  });
+
+  it('connection limits are not NAT options', () => {
+    expect(d.diagnostics.filter((x) => x.level === 'warning')).toEqual([]);
   });
 
   it('a nat id without a global pool is a warning', () => {

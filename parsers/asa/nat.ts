@@ -131,7 +131,10 @@ export function legacyStatic(line: ConfigLine, ctx: NatContext): Translation {
       else if (word === 'tcp' || word === 'udp') {
         // connection limits: `tcp MAX [EMBRYONIC]`
         while (/^\d+$/.test(reader.peek() ?? '')) reader.skip();
-      } else if (!NEUTRAL_OPTIONS.has(word)) ctx.diagnostics.push(ignored(line, word));
+      } else if (!/^\d+$/.test(word) && !NEUTRAL_OPTIONS.has(word)) {
+        // Bare numbers are the older form of the connection limits (`… netmask 255.255.255.255 0 0`).
+        ctx.diagnostics.push(ignored(line, word));
+      }
     }
     const mapped = mappedWord === 'interface' ? interfaceAddresses(mappedIf, 'ipv4', line, ctx) : networkAddress(mappedWord, mask, ctx.names);
     const scope = policy ? policyScope(policy) : undefined;
