@@ -116,7 +116,7 @@ function reachableFilters(device: Device, qp: QueryPath): [Filter, number][] {
   return [...stages];
 }
 
-function edgeRoles(ctx: AuditContext): FlowEnd[] {
+export function edgeRoles(ctx: AuditContext): FlowEnd[] {
   return [...ctx.roleZones]
     .filter(([role, zone]) => (zone === 'edge-external' || zone === 'edge-internal') && (ctx.roles.has(role) || ctx.placement.deviceRole === 'edge-host'))
     .map(([role]) => roleEnd(ctx, role));
