@@ -64,6 +64,8 @@ describe('inputs', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('edge-audit: empty: no recognized firewall export in this directory or below it\n');
     expect(r.stdout).toBe('');
+    mkdirSync(join(dir, 'void', '.hidden'), { recursive: true });
+    expect(run(['void'], { cwd: dir })).toMatchObject({ code: 2, stderr: 'edge-audit: void: no file in this directory or below it\n' });
   });
 
   it('reads standard input with -, which needs --vendor, and names it <stdin>', () => {
@@ -261,8 +263,8 @@ describe('stderr and the terminal', () => {
 
   it.skipIf(!hasScript)('shows progress on a terminal when auditing many files, and never in a pipe', () => {
     const many = onTerminal(['fixtures/iptables/network-firewall', '-f', 'json']);
-    expect(many.stdout).toContain(`\r${ESC}K[1/11] fixtures/iptables/network-firewall/any-service.rules`);
-    expect(many.stdout).toContain(`\r${ESC}K[11/11] `);
+    expect(many.stdout).toContain(`\r${ESC}K[1/13] fixtures/iptables/network-firewall/any-service.rules`); // 13 files, 11 of them exports
+    expect(many.stdout).toContain(`\r${ESC}K[13/13] `);
     expect(onTerminal(['fixtures/iptables/network-firewall/gap.rules', '-f', 'json']).stdout).not.toContain('[1/1]');
     expect(run(['fixtures/iptables/network-firewall', '-f', 'json']).stderr).not.toContain('[1/');
   }, 30_000);

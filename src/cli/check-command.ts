@@ -7,12 +7,12 @@ import { applyBaseline, createBaseline, loadBaseline } from '../baseline/baselin
 import { resolveSettings, type FailOn, type RunConfig, type Settings, type WaiverSource } from '../config/config.js';
 import { loadPacks } from '../policy/load-packs.js';
 import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-profile.js';
-import { buildReport, type Report } from '../report/report.js';
+import { buildReport, type Report, type SkippedFile } from '../report/report.js';
 import { isOpen } from '../reporters/common.js';
 import { REPORTERS, type FormatName } from '../reporters/index.js';
 import { applyWaivers, loadWaivers, resolveToday, type WaiverEntry } from '../waivers/waivers.js';
 import { createConsole, type Console, type ErrorStream } from './console.js';
-import { collectInputs, selectDevices, STDIN_NAME, type RecognizedExport } from './input.js';
+import { inputSources, recognizedExports, selectDevices, STDIN_NAME, type InputSource, type RecognizedExport } from './input.js';
 import { UsageError } from './usage-error.js';
 import { writeAll, type OutputFile } from './write-output.js';
 
@@ -68,10 +68,12 @@ function check(paths: readonly string[], opts: CheckOptions, environment: CheckE
   const waivers = settings.waivers && { entries: waiverEntries(settings.waivers), today: resolveToday(env.EDGE_AUDIT_TODAY) };
   const baseline = settings.baseline === undefined ? undefined : { file: settings.baseline, content: loadBaseline(settings.baseline) };
 
-  const { exports, skipped } = collectInputs(paths.length > 0 ? paths : ['.'], opts.vendor, environment.readStdin);
+  const sources = inputSources(paths.length > 0 ? paths : ['.'], opts.vendor, environment.readStdin);
+  const skipped: SkippedFile[] = [];
+  const audits = auditInputs(sources, recognizedExports(sources, opts.vendor, skipped), settings, opts, environment.cwd, log);
   if (skipped.length > 0) log.note(`skipped ${skipped.length} file(s) that are not recognized exports (the report lists them${opts.verbose ? '' : '; so does --verbose'})`);
   for (const s of skipped) log.verbose(`${s.file}: skipped, ${s.reason}`);
-  let report = buildReport(auditInputs(exports, settings, opts, environment.cwd, log), environment.version, skipped);
+  let report = buildReport(audits, environment.version, skipped);
   if (waivers) report = applyWaivers(report, waivers.entries, waivers.today);
   // The new baseline records every current finding, including those an older baseline hides.
   const newBaseline: OutputFile[] = opts.createBaseline ? [{ path: opts.createBaseline, content: createBaseline(report) }] : [];
@@ -90,22 +92,23 @@ function check(paths: readonly string[], opts: CheckOptions, environment: CheckE
   return { output: rendered.find((r) => r.path === undefined)?.content ?? '', exitCode };
 }
 
-/** Each input on its own: its site profile (given, else found beside it), its rule sets, their audits. */
-function auditInputs(exports: readonly RecognizedExport[], settings: Settings, opts: CheckOptions, cwd: string, log: Console): InputAudit[] {
+/** Each export on its own: its site profile (given, else found beside it), its rule sets, their audits. */
+function auditInputs(sources: readonly InputSource[], exports: Iterable<RecognizedExport>, settings: Settings, opts: CheckOptions, cwd: string, log: Console): InputAudit[] {
   const packs = loadPacks();
   const given = settings.profile ? loadProfile(settings.profile) : undefined;
-  const showProgress = exports.length >= PROGRESS_MIN_FILES || exports.some((x) => x.file !== STDIN_NAME && statSync(x.file).size >= PROGRESS_MIN_BYTES);
-  const audits = exports.flatMap(({ file, parser, read }, i) => {
-    if (showProgress) log.progress(`[${i + 1}/${exports.length}] ${file}`);
+  const showProgress = sources.length >= PROGRESS_MIN_FILES || sources.some((s) => s.file !== STDIN_NAME && statSync(s.file).size >= PROGRESS_MIN_BYTES);
+  const audits: InputAudit[] = [];
+  for (const { input, parser, position } of exports) {
+    const { file } = input;
+    if (showProgress) log.progress(`[${position + 1}/${sources.length}] ${file}`);
     const found = given ? undefined : findProfile(file, cwd);
     const profile: LoadedProfile | undefined = given ?? (found ? loadProfile(found) : undefined);
     const started = performance.now();
-    const devices = selectDevices(file, parser.parse(read(), {}), opts);
+    const devices = selectDevices(file, parser.parse(input, {}), opts);
     const parsed = performance.now();
-    const audited = devices.map((device) => auditDevice(device, profile, packs, settings.packs));
+    audits.push(...devices.map((device) => auditDevice(device, profile, packs, settings.packs)));
     log.verbose(`${file}: ${parser.vendor}, ${devices.length} rule set(s), profile ${profile?.file ?? 'none (inferred)'}; parsed in ${ms(parsed - started)}, audited in ${ms(performance.now() - parsed)}`);
-    return audited;
-  });
+  }
   log.endProgress();
   return audits;
 }

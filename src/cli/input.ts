@@ -13,62 +13,64 @@ export const STDIN_NAME = '<stdin>';
 /** The vendors `--vendor` may name; a build may not have a parser for each yet (see PARSERS). */
 export const VENDORS = ['iptables', 'asa', 'fortigate', 'windows'] as const;
 
-/**
- * An export to audit and the parser that reads it. Files are read again when audited rather than held: a directory
- * of large exports is audited one file at a time.
- */
-export interface RecognizedExport {
+/** One input to read: a file named on the command line or found below a directory named there, or standard input. */
+export interface InputSource {
   readonly file: string;
-  readonly parser: VendorParser;
+  /** The directory argument it was found under: then it may turn out not to be an export, and is skipped. */
+  readonly directory?: string;
   read(): ExportFile;
 }
 
-export interface CollectedInputs {
-  readonly exports: readonly RecognizedExport[];
-  /** Files inside the directories given that no parser recognized. */
-  readonly skipped: readonly SkippedFile[];
+/** An export and the parser that recognized it; `position` is its source's index, for progress. */
+export interface RecognizedExport {
+  readonly input: ExportFile;
+  readonly parser: VendorParser;
+  readonly position: number;
 }
 
 /** Directories never entered: hidden ones (.git, .github) and installed packages. */
 const IGNORED_DIRECTORY = /^(\.|node_modules$)/;
 
 /**
- * The exports named on the command line, in order: files, directories (every file below them that a parser
- * recognizes; the rest listed as skipped), and `-` for standard input. A named file that is not a recognized export
- * is an error, and so is a directory that holds none; a file named twice is read once.
- * `vendor` (--vendor) says which parser reads standard input, and restricts every other input to that parser.
+ * What the command line names, in order: files, every file below a directory (in name order), and `-` for standard
+ * input, which needs --vendor. A file named twice is read once. Nothing is read yet: see recognizedExports.
  */
-export function collectInputs(paths: readonly string[], vendor: string | undefined, readStdin: () => Uint8Array): CollectedInputs {
-  const only = vendor === undefined ? undefined : vendorParser(vendor);
-  const exports: RecognizedExport[] = [];
-  const skipped: SkippedFile[] = [];
+export function inputSources(paths: readonly string[], vendor: string | undefined, readStdin: () => Uint8Array): InputSource[] {
   const seen = new Set<string>();
   const firstTime = (key: string) => !seen.has(key) && Boolean(seen.add(key));
-
-  for (const path of paths) {
+  return paths.flatMap((path): InputSource[] => {
     if (path === STDIN_ARGUMENT) {
-      if (!only) throw new UsageError(`reading standard input (-) needs --vendor (${VENDORS.join('|')})`);
+      if (vendor === undefined) throw new UsageError(`reading standard input (-) needs --vendor (${VENDORS.join('|')})`);
       if (!firstTime(STDIN_NAME)) throw new UsageError('standard input (-) can be read only once');
-      const input = exportFromBytes(STDIN_NAME, readStdin());
-      if (!only.detect(input)) throw new UsageError(`${STDIN_NAME}: ${unrecognized(only)}`);
-      exports.push({ file: STDIN_NAME, parser: only, read: () => input });
-    } else if (!isDirectory(path)) {
-      if (!firstTime(resolve(path))) continue;
-      const parser = recognize(readExport(path), only);
-      if (!parser) throw new UsageError(`${path}: ${unrecognized(only)}`);
-      exports.push({ file: path, parser, read: () => readExport(path) });
-    } else {
-      const before = exports.length;
-      for (const file of filesBelow(path)) {
-        if (!firstTime(resolve(file))) continue;
-        const parser = recognize(readExport(file), only);
-        if (parser) exports.push({ file, parser, read: () => readExport(file) });
-        else skipped.push({ file, reason: unrecognized(only) });
-      }
-      if (exports.length === before) throw new UsageError(`${path}: no ${only ? `${only.vendor} export` : 'recognized firewall export'} in this directory or below it`);
+      return [{ file: STDIN_NAME, read: () => exportFromBytes(STDIN_NAME, readStdin()) }];
     }
+    if (!isDirectory(path)) return firstTime(resolve(path)) ? [{ file: path, read: () => readExport(path) }] : [];
+    const files = filesBelow(path);
+    if (files.length === 0) throw new UsageError(`${path}: no file in this directory or below it`);
+    return files.filter((file) => firstTime(resolve(file))).map((file) => ({ file, directory: path, read: () => readExport(file) }));
+  });
+}
+
+/**
+ * Reads the sources one at a time (a directory of large exports is never held in memory at once) and yields those a
+ * parser recognizes — with --vendor, only that vendor's parser. A file found below a directory that is not an export
+ * is added to `skipped`; a file named on the command line that is not one is an error, and so, once all are read, is
+ * a directory where nothing was recognized.
+ */
+export function* recognizedExports(sources: readonly InputSource[], vendor: string | undefined, skipped: SkippedFile[]): Generator<RecognizedExport> {
+  const only = vendor === undefined ? undefined : vendorParser(vendor);
+  const found = new Set<string>();
+  for (const [position, source] of sources.entries()) {
+    const input = source.read();
+    const parser = only ? (only.detect(input) ? only : undefined) : detectParser(input);
+    if (parser) {
+      if (source.directory !== undefined) found.add(source.directory);
+      yield { input, parser, position };
+    } else if (source.directory !== undefined) skipped.push({ file: source.file, reason: unrecognized(only) });
+    else throw new UsageError(`${source.file}: ${unrecognized(only)}`);
   }
-  return { exports, skipped };
+  const empty = sources.find((s) => s.directory !== undefined && !found.has(s.directory))?.directory;
+  if (empty !== undefined) throw new UsageError(`${empty}: no ${only ? `${only.vendor} export` : 'recognized firewall export'} in this directory or below it`);
 }
 
 /** The parser of a vendor named by --vendor; one this build does not have yet is a usage error, not a guess. */
@@ -76,10 +78,6 @@ export function vendorParser(vendor: string): VendorParser {
   const parser = PARSERS.find((p) => p.vendor === vendor);
   if (!parser) throw new UsageError(`--vendor ${vendor}: this build has no ${vendor} reader (available: ${PARSERS.map((p) => p.vendor).join(', ')})`);
   return parser;
-}
-
-function recognize(input: ExportFile, only: VendorParser | undefined): VendorParser | undefined {
-  return only ? (only.detect(input) ? only : undefined) : detectParser(input);
 }
 
 function unrecognized(only: VendorParser | undefined): string {
@@ -90,7 +88,7 @@ function unrecognized(only: VendorParser | undefined): string {
 export function readDevices(file: string, options: ParseOptions = {}): Device[] {
   if (isDirectory(file)) throw new UsageError(`${file}: is a directory, not a configuration export`);
   const input = readExport(file);
-  const parser = recognize(input, undefined);
+  const parser = detectParser(input);
   if (!parser) throw new UsageError(`${file}: ${unrecognized(undefined)}`);
   return parser.parse(input, options);
 }

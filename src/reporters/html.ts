@@ -162,7 +162,7 @@ function findingBlock(report: Report, f: ReportFinding, inputFile: string): stri
   const authority = authorityText(f);
   const badge = f.waiver ? ` <span class="badge ${f.waiver.status === 'active' ? 'waived' : 'expired'}">${f.waiver.status === 'active' ? 'waived' : 'waiver expired'}</span>` : '';
   return [
-    `<details class="finding" data-severity="${f.severity}" id="finding-${f.id}">`,
+    `<details class="finding" data-severity="${f.severity}">`,
     `<summary><span class="badge sev-${f.severity}">${f.severity}</span>${badge} <strong>${esc(f.check)}</strong>: ${esc(f.message)}</summary>`,
     `<p>Finding <code>${f.id}</code>${authority ? `; ${esc(authority)}` : ''}${row ? ` — <a href="${esc(row.source.url)}">TechNet ${esc(row.source.technetId)}</a>` : ''}</p>`,
     f.waiver ? `<p>${f.waiver.status === 'active' ? 'Waived' : '<strong>Waiver expired</strong>'}: ${esc(waiverText(f.waiver))}</p>` : '',

@@ -6,7 +6,7 @@ import type { Finding } from '../audit/result.js';
 import { CHECKS } from '../checks/index.js';
 import type { Report } from '../report/report.js';
 import { fileLines, fixtureReport, REPO } from '../../test/helpers/fixtures.js';
-import { waived } from '../../test/helpers/reports.js';
+import { twoVdomReport, waived } from '../../test/helpers/reports.js';
 import { formatSarif } from './sarif.js';
 
 // The package is CommonJS with `module.exports = Ajv` and `Ajv.default = Ajv`; under nodenext TypeScript types the
@@ -38,7 +38,7 @@ interface SarifResult {
   locations: SarifLocation[];
   relatedLocations: SarifLocation[];
   partialFingerprints: Record<string, string>;
-  properties: { check: string; severity: string; requirement?: string; flow: unknown };
+  properties: { check: string; severity: string; requirement?: string; partition?: string; flow: unknown };
 }
 interface SarifRule {
   id: string;
@@ -190,6 +190,18 @@ describe('formatSarif: documentation rows, waivers, implicit defaults', () => {
     expect(accepted!.level).toBe('error'); // the severity is unchanged; the suppression says it is accepted
     expect(reopened!.suppressions).toBeUndefined();
     expect(reopened!.message.text).toMatch(/\(waiver expired on 2020-01-01 \(approved by Ops, w\.json, entry 2\): the finding counts again; it said: old\)$/);
+  });
+
+  it('tells the rule sets of one export apart: in the message, the properties and the fingerprint', () => {
+    const report = twoVdomReport();
+    const results = parse(report).runs[0]!.results;
+    expect(results).toHaveLength(report.findings.length);
+    for (const [i, f] of report.findings.entries()) {
+      expect(results[i]!.message.text.startsWith(`[VDOM ${f.partition}] ${f.message}`)).toBe(true);
+      expect(results[i]!.partialFingerprints['edgeAuditFindingId/v1']).toBe(`${f.id}@${f.partition}`);
+      expect(results[i]!.properties).toMatchObject({ partition: f.partition });
+    }
+    expect(new Set(results.map((r) => r.partialFingerprints['edgeAuditFindingId/v1'])).size).toBe(results.length);
   });
 
   it('anchors on a filter\'s header line without a made-up snippet when the decider is an implicit default', () => {

@@ -2,7 +2,7 @@ import type { Evidence, Severity } from '../audit/result.js';
 import type { Check } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
 import type { Report, ReportFinding, ReportRequirement } from '../report/report.js';
-import { authorityText, isImplicit, waiverText } from './common.js';
+import { authorityText, isImplicit, partitionLabel, waiverText } from './common.js';
 
 /**
  * SARIF 2.1.0, as GitHub code scanning reads it: one rule per check, one result per finding, anchored on the
@@ -26,7 +26,7 @@ export function formatSarif(report: Report): string {
     runs: [
       {
         tool: { driver: { name: 'edge-audit', version: report.tool.version, rules: CHECKS.map((c) => sarifRule(c, citedRows(report, c))) } },
-        results: report.findings.map((f) => sarifResult(f, ruleIndex.get(f.check))),
+        results: report.findings.map((f) => sarifResult(f, ruleIndex.get(f.check), ruleSetOf(report, f))),
       },
     ],
   };
@@ -69,7 +69,13 @@ function sarifRule(c: Check, rows: readonly ReportRequirement[]) {
   };
 }
 
-function sarifResult(f: ReportFinding, ruleIndex: number | undefined) {
+/** `VDOM root` when the finding's export holds several rule sets: the same line may then carry a result for each. */
+function ruleSetOf(report: Report, f: ReportFinding): string | undefined {
+  const input = f.partition === undefined ? undefined : report.inputs.find((i) => i.file === f.file && i.partition?.name === f.partition);
+  return input && partitionLabel(input);
+}
+
+function sarifResult(f: ReportFinding, ruleIndex: number | undefined, ruleSet: string | undefined) {
   const primary = primaryEvidence(f);
   const authority = authorityText(f);
   const expired = f.waiver?.status === 'expired' ? ` (${waiverText(f.waiver)})` : '';
@@ -77,7 +83,7 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined) {
     ruleId: f.check,
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: LEVEL[f.severity],
-    message: { text: `${authority ? `${f.message} — ${authority}` : f.message}${expired}` },
+    message: { text: `${ruleSet ? `[${ruleSet}] ` : ''}${authority ? `${f.message} — ${authority}` : f.message}${expired}` },
     locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(f.file) }, region: primary ? region(primary) : { startLine: 1 } } }],
     relatedLocations: f.evidence
       .filter((e) => e !== primary)
@@ -88,8 +94,9 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined) {
         properties: { effect: e.effect },
       })),
     ...(f.waiver?.status === 'active' && { suppressions: [{ kind: 'external', status: 'accepted', justification: waiverText(f.waiver) }] }),
-    partialFingerprints: { 'edgeAuditFindingId/v1': f.id },
-    properties: { check: f.check, severity: f.severity, ...(f.requirement ? { requirement: f.requirement } : {}), flow: f.flow },
+    // The id does not name the rule set, so two rule sets of one export would otherwise be taken for one alert.
+    partialFingerprints: { 'edgeAuditFindingId/v1': f.partition === undefined ? f.id : `${f.id}@${f.partition}` },
+    properties: { check: f.check, severity: f.severity, ...(f.requirement ? { requirement: f.requirement } : {}), ...(f.partition !== undefined && { partition: f.partition }), flow: f.flow },
   };
 }
 
