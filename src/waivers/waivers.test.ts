@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../checks/index.js';
 import type { Report, ReportFinding } from '../report/report.js';
 import { fixtureReport } from '../../test/helpers/fixtures.js';
 import { applyWaivers, loadWaivers, parseWaivers, resolveToday, WaiverError, type Waiver } from './waivers.js';
@@ -93,7 +94,7 @@ describe('waiver files', () => {
   it('say which findings they waive: an id, or a check and a requirement; and a check that exists', () => {
     expect(bad({ check: 'missing-flow', ...approval })).toThrow('w.json: /waivers/1 needs "id", or "check" and "requirement"');
     expect(bad({ file: GAP, ...approval })).toThrow('/waivers/1 needs "id"');
-    expect(bad({ check: 'misisng-flow', requirement: 'a/b', ...approval })).toThrow('w.json: /waivers/1/check "misisng-flow" is not a check (known: missing-flow,');
+    expect(bad({ check: 'misisng-flow', requirement: 'a/b', ...approval })).toThrow(`w.json: /waivers/1/check "misisng-flow" is not a check (known: ${CHECKS.map((c) => c.id).join(', ')})`);
     expect(bad({ id: 'ABC', ...approval })).toThrow('/waivers/1/id must match pattern');
     expect(bad({ id: missing.id, ...approval, reason: 'x' })).toThrow('/waivers/1 must NOT have additional properties (reason)');
   });
