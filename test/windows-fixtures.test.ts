@@ -86,7 +86,7 @@ describe('Windows registry fixtures', () => {
 
 describe('edge-audit check on a Windows export', () => {
   const check = (profileName?: string) =>
-    JSON.parse(runCheck([join(REPO, DIR, 'edge-compliant.reg')], { profile: join(REPO, PROFILE), format: 'json', failOn: 'high', ...(profileName ? { profileName } : {}) }, '0.0.0-test', false).output) as {
+    JSON.parse(runCheck([join(REPO, DIR, 'edge-compliant.reg')], { profile: join(REPO, PROFILE), format: ['json'], failOn: 'high', ...(profileName ? { profileName } : {}) }, { version: '0.0.0-test', cwd: REPO, env: {}, stdoutIsTty: false, stderr: { write: () => true }, readStdin: () => new Uint8Array() }).output) as {
       inputs: { device: string; diagnostics: { message: string }[] }[];
       findings: unknown[];
     };

@@ -1,60 +1,180 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { InputAudit } from '../audit/audit.js';
 import { auditDevice } from '../audit/audit.js';
 import { SEVERITIES, severityRank } from '../audit/result.js';
+import { applyBaseline, createBaseline, loadBaseline } from '../baseline/baseline.js';
+import { resolveSettings, type FailOn, type RunConfig, type Settings, type WaiverSource } from '../config/config.js';
 import { loadPacks } from '../policy/load-packs.js';
 import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-profile.js';
-import { buildReport, type Report } from '../report/report.js';
-import { formatJson } from '../reporters/json.js';
-import { formatJunit } from '../reporters/junit.js';
-import { formatMarkdown } from '../reporters/markdown.js';
-import { formatSarif } from '../reporters/sarif.js';
-import { formatTable } from '../reporters/table.js';
-import { readDevices, selectDevices } from './input.js';
-import { writeWhole } from './write-output.js';
+import { buildReport, type Report, type SkippedFile } from '../report/report.js';
+import { isOpen } from '../reporters/common.js';
+import { REPORTERS, type FormatName } from '../reporters/index.js';
+import { applyWaivers, loadWaivers, resolveToday, type WaiverEntry } from '../waivers/waivers.js';
+import { createConsole, type Console, type ErrorStream } from './console.js';
+import { inputSources, recognizedExports, selectDevices, STDIN_NAME, type InputSource, type RecognizedExport } from './input.js';
+import { UsageError } from './usage-error.js';
+import { writeAll, type OutputFile } from './write-output.js';
 
-export interface CheckOptions {
-  readonly profile?: string;
+/** The command line's values; absent = not given, so the environment, the configuration file or a default decides. */
+export interface CheckOptions extends Omit<RunConfig, 'packs' | 'waivers'> {
+  readonly config?: string;
   readonly pack?: readonly string[];
-  readonly format?: keyof typeof FORMATS;
-  readonly output?: string;
-  readonly failOn: (typeof FAIL_ON)[number];
+  readonly createBaseline?: string;
+  readonly waivers?: string;
+  readonly vendor?: string;
   readonly vdom?: string;
   readonly profileName?: string;
+  readonly quiet?: boolean;
+  readonly verbose?: boolean;
+  /** false with --no-color. */
+  readonly color?: boolean;
 }
 
-export const FORMATS = {
-  table: formatTable,
-  json: formatJson,
-  sarif: formatSarif,
-  junit: formatJunit,
-  markdown: formatMarkdown,
-} satisfies Record<string, (r: Report) => string>;
-export const FAIL_ON = ['none', ...SEVERITIES] as const;
+/** What the process provides, passed in so that tests can run a check without one. */
+export interface CheckEnvironment {
+  readonly version: string;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdoutIsTty: boolean;
+  readonly stderr: ErrorStream;
+  readonly readStdin: () => Uint8Array;
+}
 
-/** Runs the audit and returns the exit code: 0 nothing at or above --fail-on, 1 such findings. */
-export function runCheck(files: readonly string[], opts: CheckOptions, version: string, stdoutIsTty: boolean): { output: string; exitCode: number } {
-  // commander's choices() have already refused any other --format or --fail-on value.
-  const format = FORMATS[opts.format ?? (stdoutIsTty ? 'table' : 'json')];
+/** More inputs than this, or one file this large, and a terminal gets a progress line. */
+const PROGRESS_MIN_FILES = 5;
+const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Audits every input and writes the report in each format asked for. Returns what goes to stdout and the exit code:
+ * 0 no unwaived finding at or above --fail-on (or --soft-fail), 1 such findings. Usage, input and parse errors are
+ * thrown (exit 2) before anything is written.
+ */
+export function runCheck(paths: readonly string[], opts: CheckOptions, environment: CheckEnvironment): { output: string; exitCode: number } {
+  const log = createConsole(environment.stderr, opts);
+  try {
+    return check(paths, opts, environment, log);
+  } finally {
+    log.endProgress(); // an error message must not start on the progress line
+  }
+}
+
+function check(paths: readonly string[], opts: CheckOptions, environment: CheckEnvironment, log: Console): { output: string; exitCode: number } {
+  const { env } = environment;
+  const settings = resolveSettings(commandLineConfig(opts), env, environment.cwd, opts.config);
+  describeSettings(log, settings);
+  const targets = outputTargets(settings.format ?? [environment.stdoutIsTty ? 'table' : 'json'], settings.output);
+  // Everything that can be refused is read before the audit, so a bad waiver or baseline costs no time.
+  const waivers = settings.waivers && { entries: waiverEntries(settings.waivers), today: resolveToday(env.EDGE_AUDIT_TODAY) };
+  const baseline = settings.baseline === undefined ? undefined : { file: settings.baseline, content: loadBaseline(settings.baseline) };
+
+  const sources = inputSources(paths.length > 0 ? paths : ['.'], opts.vendor, environment.readStdin);
+  const skipped: SkippedFile[] = [];
+  const audits = auditInputs(sources, recognizedExports(sources, opts.vendor, skipped), settings, opts, environment.cwd, log);
+  if (skipped.length > 0) log.note(`skipped ${skipped.length} file(s) that are not recognized exports (the report lists them${opts.verbose ? '' : '; so does --verbose'})`);
+  for (const s of skipped) log.verbose(`${s.file}: skipped, ${s.reason}`);
+  let report = buildReport(audits, environment.version, skipped);
+  if (waivers) report = applyWaivers(report, waivers.entries, waivers.today);
+  // The new baseline records every current finding, including those an older baseline hides.
+  const newBaseline: OutputFile[] = opts.createBaseline ? [{ path: opts.createBaseline, content: createBaseline(report) }] : [];
+  if (baseline) report = applyBaseline(report, baseline.content, baseline.file);
+  for (const w of report.warnings) log.warn(w);
+
+  // Colour only for a table on a terminal that has not opted out (--no-color, NO_COLOR): never in a file.
+  const color = environment.stdoutIsTty && opts.color !== false && !env.NO_COLOR;
+  const rendered = targets.map((t) => ({ ...t, content: REPORTERS[t.format].format(report, { color: color && t.path === undefined }) }));
+  const files = [...rendered.flatMap((r) => (r.path === undefined ? [] : [{ path: r.path, content: r.content }])), ...newBaseline];
+  writeAll(files);
+  for (const f of files) log.verbose(`wrote ${f.path}`);
+
+  const exitCode = !settings.softFail && failing(report, settings.failOn) ? 1 : 0;
+  if (rendered.every((r) => r.path !== undefined)) log.note(outcome(report, settings, exitCode));
+  return { output: rendered.find((r) => r.path === undefined)?.content ?? '', exitCode };
+}
+
+/** Each export on its own: its site profile (given, else found beside it), its rule sets, their audits. */
+function auditInputs(sources: readonly InputSource[], exports: Iterable<RecognizedExport>, settings: Settings, opts: CheckOptions, cwd: string, log: Console): InputAudit[] {
   const packs = loadPacks();
-  const given = opts.profile ? loadProfile(opts.profile) : undefined;
-  const audits: InputAudit[] = files.flatMap((file) => {
-    const found = given ? undefined : findProfile(file, process.cwd());
+  const given = settings.profile ? loadProfile(settings.profile) : undefined;
+  const showProgress = sources.length >= PROGRESS_MIN_FILES || sources.some((s) => s.file !== STDIN_NAME && statSync(s.file).size >= PROGRESS_MIN_BYTES);
+  const audits: InputAudit[] = [];
+  for (const { input, parser, position } of exports) {
+    const { file } = input;
+    if (showProgress) log.progress(`[${position + 1}/${sources.length}] ${file}`);
+    const found = given ? undefined : findProfile(file, cwd);
     const profile: LoadedProfile | undefined = given ?? (found ? loadProfile(found) : undefined);
+    const started = performance.now();
+    // The site profile tells the parser what the export cannot (Windows address keywords) and which Windows
+    // profile to audit, unless --profile-name says otherwise.
     const options = profile?.addressKeywords ? { addressKeywords: profile.addressKeywords } : {};
     const profileName = opts.profileName ?? profile?.profile.firewallProfile;
-    const devices = selectDevices(file, readDevices(file, options), { ...opts, ...(profileName ? { profileName } : {}) });
-    return devices.map((device) => auditDevice(device, profile, packs, opts.pack));
-  });
-  const report = buildReport(audits, version);
-  const output = format(report);
-  if (opts.output) writeWhole(resolve(opts.output), output);
-  return { output: opts.output ? '' : output, exitCode: failed(report, opts.failOn) ? 1 : 0 };
+    const devices = selectDevices(file, parser.parse(input, options), { ...opts, ...(profileName ? { profileName } : {}) });
+    const parsed = performance.now();
+    audits.push(...devices.map((device) => auditDevice(device, profile, packs, settings.packs)));
+    log.verbose(`${file}: ${parser.vendor}, ${devices.length} rule set(s), profile ${profile?.file ?? 'none (inferred)'}; parsed in ${ms(parsed - started)}, audited in ${ms(performance.now() - parsed)}`);
+  }
+  log.endProgress();
+  return audits;
 }
 
-function failed(report: Report, failOn: CheckOptions['failOn']): boolean {
+/** The command line as one configuration layer; options not given stay undefined, so lower layers decide. */
+function commandLineConfig(opts: CheckOptions): RunConfig {
+  const { pack, waivers, ...rest } = opts;
+  return { ...rest, packs: pack, waivers: waivers === undefined ? undefined : { file: waivers } };
+}
+
+/**
+ * Where each format goes. One format: to -o, else stdout. Several: -o is a base name, and each format's file is the
+ * base plus its extension (report.sarif, report.xml, …); without -o that is a usage error, since they cannot all
+ * share stdout.
+ */
+export function outputTargets(formats: readonly FormatName[], output: string | undefined): { format: FormatName; path?: string }[] {
+  if (formats.length === 1) return [{ format: formats[0]!, ...(output !== undefined && { path: output }) }];
+  if (output === undefined) {
+    throw new UsageError(`several formats (${formats.join(', ')}) need -o/--output <base name>: each is written to the base name plus ${formats.map((f) => REPORTERS[f].extension).join(', ')}`);
+  }
+  return formats.map((format) => ({ format, path: `${output}${REPORTERS[format].extension}` }));
+}
+
+function waiverEntries(source: WaiverSource): readonly WaiverEntry[] {
+  return 'file' in source ? loadWaivers(source.file) : source.entries;
+}
+
+/** Unwaived findings at or above the threshold fail the run; an expired waiver counts as none. */
+export function failing(report: Report, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
   const threshold = severityRank(failOn);
-  return report.findings.some((f) => severityRank(f.severity) >= threshold);
+  return report.findings.some((f) => isOpen(f) && severityRank(f.severity) >= threshold);
+}
+
+function describeSettings(log: Console, settings: Settings): void {
+  log.verbose(`configuration file: ${settings.configFile ?? 'none'}`);
+  const shown = (key: string, value: unknown) => {
+    if (key !== 'waivers') return String(value);
+    const w = value as WaiverSource;
+    return 'file' in w ? w.file : `${w.entries.length} waiver(s) in the configuration file`;
+  };
+  for (const [key, origin] of Object.entries(settings.origins)) log.verbose(`${key} = ${shown(key, settings[key as keyof typeof settings.origins])} (${origin})`);
+}
+
+/** When every report went to a file, one line on stderr says what the run found and why it exits as it does. */
+function outcome(report: Report, settings: Settings, exitCode: number): string {
+  const counts = SEVERITIES.filter((s) => report.summary.findings[s] > 0).map((s) => `${report.summary.findings[s]} ${s}`);
+  const extra = [
+    report.waivers && `${report.waivers.waived} waived`,
+    report.baseline && `${report.baseline.suppressed} suppressed by the baseline`,
+  ].filter(Boolean);
+  const found = `${report.summary.findings.total} finding(s)${counts.length ? ` (${counts.join(', ')})` : ''}${extra.length ? `; ${extra.join(', ')}` : ''}`;
+  const why = settings.softFail
+    ? 'exit 0 (soft fail)'
+    : settings.failOn === 'none'
+      ? 'exit 0 (fail-on none)'
+      : exitCode === 1
+        ? `exit 1: unwaived findings at or above ${settings.failOn}`
+        : `exit 0: none unwaived at or above ${settings.failOn}`;
+  return `${found}; ${why}`;
+}
+
+function ms(n: number): string {
+  return `${Math.round(n)} ms`;
 }

@@ -1,24 +1,132 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Device } from '../model/rule-graph.js';
-import { detectParser, PARSERS, type ParseOptions } from '../../parsers/index.js';
+import type { SkippedFile } from '../report/report.js';
+import { detectParser, PARSERS, type ExportFile, type ParseOptions, type VendorParser } from '../../parsers/index.js';
 import { exportFromBytes } from '../../parsers/export-file.js';
 import { UsageError } from './usage-error.js';
 
+/** `-` on the command line: the export comes on standard input, and is named this in reports. */
+export const STDIN_ARGUMENT = '-';
+export const STDIN_NAME = '<stdin>';
+
+/** The vendors `--vendor` may name; a build may not have a parser for each yet (see PARSERS). */
+export const VENDORS = ['iptables', 'asa', 'fortigate', 'windows'] as const;
+
+/** One input to read: a file named on the command line or found below a directory named there, or standard input. */
+export interface InputSource {
+  readonly file: string;
+  /** The directory argument it was found under: then it may turn out not to be an export, and is skipped. */
+  readonly directory?: string;
+  read(): ExportFile;
+}
+
+/** An export and the parser that recognized it; `position` is its source's index, for progress. */
+export interface RecognizedExport {
+  readonly input: ExportFile;
+  readonly parser: VendorParser;
+  readonly position: number;
+}
+
+/** Directories never entered: hidden ones (.git, .github) and installed packages. */
+const IGNORED_DIRECTORY = /^(\.|node_modules$)/;
+
+/**
+ * What the command line names, in order: files, every file below a directory (in name order), and `-` for standard
+ * input, which needs --vendor. A file named twice is read once. Nothing is read yet: see recognizedExports.
+ */
+export function inputSources(paths: readonly string[], vendor: string | undefined, readStdin: () => Uint8Array): InputSource[] {
+  const seen = new Set<string>();
+  const firstTime = (key: string) => !seen.has(key) && Boolean(seen.add(key));
+  return paths.flatMap((path): InputSource[] => {
+    if (path === STDIN_ARGUMENT) {
+      if (vendor === undefined) throw new UsageError(`reading standard input (-) needs --vendor (${VENDORS.join('|')})`);
+      if (!firstTime(STDIN_NAME)) throw new UsageError('standard input (-) can be read only once');
+      return [{ file: STDIN_NAME, read: () => exportFromBytes(STDIN_NAME, readStdin()) }];
+    }
+    if (!isDirectory(path)) return firstTime(resolve(path)) ? [{ file: path, read: () => readExport(path) }] : [];
+    const files = filesBelow(path);
+    if (files.length === 0) throw new UsageError(`${path}: no file in this directory or below it`);
+    return files.filter((file) => firstTime(resolve(file))).map((file) => ({ file, directory: path, read: () => readExport(file) }));
+  });
+}
+
+/**
+ * Reads the sources one at a time (a directory of large exports is never held in memory at once) and yields those a
+ * parser recognizes — with --vendor, only that vendor's parser. A file found below a directory that is not an export
+ * is added to `skipped`; a file named on the command line that is not one is an error, and so, once all are read, is
+ * a directory where nothing was recognized.
+ */
+export function* recognizedExports(sources: readonly InputSource[], vendor: string | undefined, skipped: SkippedFile[]): Generator<RecognizedExport> {
+  const only = vendor === undefined ? undefined : vendorParser(vendor);
+  const found = new Set<string>();
+  for (const [position, source] of sources.entries()) {
+    const input = source.read();
+    const parser = only ? (only.detect(input) ? only : undefined) : detectParser(input);
+    if (parser) {
+      if (source.directory !== undefined) found.add(source.directory);
+      yield { input, parser, position };
+    } else if (source.directory !== undefined) skipped.push({ file: source.file, reason: unrecognized(only) });
+    else throw new UsageError(`${source.file}: ${unrecognized(only)}`);
+  }
+  const empty = sources.find((s) => s.directory !== undefined && !found.has(s.directory))?.directory;
+  if (empty !== undefined) throw new UsageError(`${empty}: no ${only ? `${only.vendor} export` : 'recognized firewall export'} in this directory or below it`);
+}
+
+/** The parser of a vendor named by --vendor; one this build does not have yet is a usage error, not a guess. */
+export function vendorParser(vendor: string): VendorParser {
+  const parser = PARSERS.find((p) => p.vendor === vendor);
+  if (!parser) throw new UsageError(`--vendor ${vendor}: this build has no ${vendor} reader (available: ${PARSERS.map((p) => p.vendor).join(', ')})`);
+  return parser;
+}
+
+function unrecognized(only: VendorParser | undefined): string {
+  return only ? `not a recognized ${only.vendor} export` : `not a recognized firewall export (supported: ${PARSERS.map((p) => p.vendor).join(', ')})`;
+}
+
 /** Reads, recognizes and parses one configuration export: one device per rule set it holds. */
 export function readDevices(file: string, options: ParseOptions = {}): Device[] {
-  let bytes: Buffer;
-  try {
-    if (statSync(file).isDirectory()) throw new UsageError(`${file}: is a directory, not a configuration export`);
-    bytes = readFileSync(file);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(`${file}: cannot read (${e.code === 'ENOENT' ? 'no such file' : e.code ?? e.message})`);
-  }
-  const input = exportFromBytes(file, bytes);
+  if (isDirectory(file)) throw new UsageError(`${file}: is a directory, not a configuration export`);
+  const input = readExport(file);
   const parser = detectParser(input);
-  if (!parser) throw new UsageError(`${file}: not a recognized firewall export (supported: ${PARSERS.map((p) => p.vendor).join(', ')})`);
+  if (!parser) throw new UsageError(`${file}: ${unrecognized(undefined)}`);
   return parser.parse(input, options);
+}
+
+function readExport(file: string): ExportFile {
+  try {
+    return exportFromBytes(file, readFileSync(file));
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (err) {
+    throw cannotRead(path, err);
+  }
+}
+
+function cannotRead(path: string, err: unknown): UsageError {
+  const e = err as NodeJS.ErrnoException;
+  return new UsageError(`${path}: cannot read (${e.code === 'ENOENT' ? 'no such file' : e.code ?? e.message})`);
+}
+
+/**
+ * Every regular file below `dir`, depth first, in name order so that reports do not depend on the file system's
+ * order. Symbolic links to files are followed; links to directories are not (they can loop).
+ */
+function filesBelow(dir: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return entries.flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return IGNORED_DIRECTORY.test(e.name) ? [] : filesBelow(path);
+    if (e.isFile()) return [path];
+    if (e.isSymbolicLink()) return statSync(path, { throwIfNoEntry: false })?.isFile() ? [path] : [];
+    return [];
+  });
 }
 
 export interface PartitionChoice {

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ContextError } from '../audit/context.js';
+import { BaselineError } from '../baseline/baseline.js';
+import { ConfigError, FAIL_ON } from '../config/config.js';
 import { packageRoot } from '../json-schema.js';
 import { PackError } from '../policy/load-packs.js';
 import { ProfileError } from '../profile/site-profile.js';
+import { FORMAT_NAMES, type FormatName } from '../reporters/index.js';
+import { WaiverError } from '../waivers/waivers.js';
 import { ParseError } from '../../parsers/index.js';
-import { FAIL_ON, FORMATS, runCheck } from './check-command.js';
+import { runCheck } from './check-command.js';
+import { VENDORS } from './input.js';
 import { runPolicies } from './policies-command.js';
 import { runTrace } from './trace-command.js';
 import { UsageError } from './usage-error.js';
@@ -17,8 +22,8 @@ const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'u
 function fail(err: unknown): never {
   if (err instanceof ParseError) {
     process.stderr.write(`edge-audit: ${err.file}${err.line !== undefined ? `:${err.line}` : ''}: ${err.message}\n`);
-  } else if (err instanceof UsageError || err instanceof ProfileError || err instanceof PackError || err instanceof ContextError) {
-    process.stderr.write(`edge-audit: ${err.message}\n`);
+  } else if ([UsageError, ProfileError, PackError, ContextError, ConfigError, BaselineError, WaiverError].some((type) => err instanceof type)) {
+    process.stderr.write(`edge-audit: ${(err as Error).message}\n`);
   } else {
     const e = err as Error;
     process.stderr.write(`edge-audit: internal error: ${e.message}${process.env.EDGE_AUDIT_DEBUG ? `\n${e.stack}` : ' (set EDGE_AUDIT_DEBUG=1 for details)'}\n`);
@@ -27,6 +32,14 @@ function fail(err: unknown): never {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `-f sarif,junit`, also repeatable (`-f sarif -f junit`): each name checked, repeats dropped. */
+function formats(value: string, previous: FormatName[] = []): FormatName[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.find((n) => !(FORMAT_NAMES as string[]).includes(n));
+  if (unknown !== undefined || names.length === 0) throw new InvalidArgumentError(`"${unknown ?? value}" is not a format (${FORMAT_NAMES.join(', ')}; several: comma-separated).`);
+  return [...new Set([...previous, ...(names as FormatName[])])];
+}
 
 const program = new Command()
   .name('edge-audit')
@@ -37,17 +50,33 @@ const program = new Command()
 
 program
   .command('check')
-  .description('audit one or more firewall exports')
-  .argument('<files...>', 'configuration exports (iptables-save / ip6tables-save output)')
+  .description('audit firewall exports: files, directories (every recognized export below them), or - for standard input')
+  .argument('[paths...]', 'configuration exports, directories, or - (standard input, with --vendor); default: the working directory')
+  .option('-f, --format <formats>', `report format(s), comma-separated: ${FORMAT_NAMES.join(', ')} (default: table on a terminal, json otherwise)`, formats)
+  .option('-o, --output <file>', 'write the report to this file; with several formats, the base name each format\'s extension is added to')
+  .addOption(new Option('--fail-on <severity>', 'exit 1 when an unwaived finding is at or above this severity (default: high)').choices([...FAIL_ON]))
+  .option('-s, --soft-fail', 'exit 0 whatever the findings (errors still exit 2)')
+  .option('--config <file>', 'run configuration (default: .edge-audit.json here or in a folder above, up to the repository root)')
   .option('--profile <file>', 'site profile (default: edge-audit.json beside each config, else in the working directory)')
   .option('--pack <id>', 'policy pack to audit against (repeatable; default: the profile\'s packs, else both seed packs)', collect)
-  .addOption(new Option('--format <format>', 'report format (default: table on a terminal, json otherwise)').choices(Object.keys(FORMATS)))
-  .option('--output <file>', 'write the report to this file (written whole or not at all) instead of stdout')
-  .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...FAIL_ON]).default('high'))
+  .option('--baseline <file>', 'report only findings not listed in this baseline')
+  .option('--create-baseline <file>', 'write a baseline of this run\'s findings (except waived ones) to this file')
+  .option('--waivers <file>', 'waivers file: findings accepted until a date, with justification and approver')
+  .addOption(new Option('--vendor <vendor>', 'the format of standard input (required with -); restricts other inputs to it').choices([...VENDORS]))
   .option('--vdom <name>', 'audit only this VDOM of a multi-VDOM FortiGate backup')
   .option('--profile-name <name>', 'audit only this Windows Firewall profile (Domain, Private, Public)')
-  .action((files: string[], opts) => {
-    const { output, exitCode } = runCheck(files, opts, version, process.stdout.isTTY === true);
+  .option('-q, --quiet', 'print nothing on stderr but errors')
+  .option('-v, --verbose', 'print inputs, parsers, settings and timings on stderr')
+  .option('--no-color', 'no colours in the table (also: NO_COLOR)')
+  .action((paths: string[], opts) => {
+    const { output, exitCode } = runCheck(paths, opts, {
+      version,
+      cwd: process.cwd(),
+      env: process.env,
+      stdoutIsTty: process.stdout.isTTY === true,
+      stderr: process.stderr,
+      readStdin: () => readFileSync(0),
+    });
     process.stdout.write(output);
     process.exitCode = exitCode;
   });

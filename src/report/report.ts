@@ -25,16 +25,71 @@ export interface Report {
   readonly schemaVersion: 1;
   readonly tool: { readonly name: 'edge-audit'; readonly version: string };
   readonly inputs: readonly ReportInput[];
+  /** Files met while walking a directory that no parser recognized: listed, not audited. */
+  readonly skipped: readonly SkippedFile[];
   readonly profile: ReportProfile;
   readonly requirements: readonly ReportRequirement[];
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ReportFinding[];
+  /** The baseline applied (--baseline), or null. */
+  readonly baseline: ReportBaseline | null;
+  /** The waivers applied, or null when none were given. */
+  readonly waivers: ReportWaivers | null;
+  /** What a reader must not miss about the run itself: expired waivers, waivers that match nothing. */
+  readonly warnings: readonly string[];
   readonly summary: ReportSummary;
+}
+
+export interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/**
+ * A finding as reported: the audit's finding, with the rule set it belongs to when its export holds several, and
+ * the waiver that covers it, if any.
+ */
+export interface ReportFinding extends Finding {
+  readonly partition?: string;
+  readonly waiver?: FindingWaiver;
+}
+
+/**
+ * `active`: the finding is accepted until `expires` (inclusive) and does not fail the run. `expired`: the waiver's
+ * date has passed, so the finding counts again; the waiver is shown so the reader knows why it re-opened.
+ */
+export interface FindingWaiver {
+  readonly status: 'active' | 'expired';
+  readonly justification: string;
+  readonly approvedBy: string;
+  readonly expires: string;
+  /** Where the waiver is written: its file and 1-based entry number. */
+  readonly source: { readonly file: string; readonly entry: number };
+}
+
+export interface ReportBaseline {
+  readonly file: string;
+  /** Findings left out of this report because the baseline lists them. */
+  readonly suppressed: number;
+}
+
+export interface ReportWaivers {
+  readonly files: readonly string[];
+  /** The date the expiry dates were compared with (YYYY-MM-DD, UTC unless EDGE_AUDIT_TODAY says otherwise). */
+  readonly evaluatedOn: string;
+  /** Findings covered by an active waiver. */
+  readonly waived: number;
+  /** Findings re-opened because their waiver expired. */
+  readonly expired: number;
+  /** Waivers that match no finding of this run. */
+  readonly unused: number;
 }
 
 export interface ReportInput {
   readonly file: string;
   readonly vendor: string;
   readonly device: string;
+  /** Present when the export holds several rule sets (FortiGate VDOMs, Windows Firewall profiles): which one this is. */
+  readonly partition?: { readonly kind: 'vdom' | 'firewall-profile'; readonly name: string };
   readonly rules: number;
   readonly families: readonly string[];
   readonly diagnostics: readonly { readonly line: number; readonly level: 'warning' | 'info'; readonly message: string }[];
@@ -60,6 +115,7 @@ export interface ReportProfile {
 export interface ReportRequirement {
   readonly id: string;
   readonly file: string;
+  readonly partition?: string;
   readonly alsoIn: readonly string[];
   readonly title: string;
   readonly status: RequirementStatus;
@@ -68,7 +124,7 @@ export interface ReportRequirement {
   readonly direction: 'inbound' | 'outbound' | 'internal';
   readonly flow: FlowDescription | null;
   readonly citation: string;
-  readonly source: { readonly technetId: string; readonly table: string; readonly row: number };
+  readonly source: { readonly technetId: string; readonly url: string; readonly table: string; readonly row: number };
   /** The rules that decide the verdict: those that permit it, and those that block any part of it. */
   readonly evidence: readonly Evidence[];
   /** The parts not permitted, each with what blocks it. */
@@ -82,28 +138,46 @@ export interface ReportSummary {
   readonly highestSeverity: Severity | null;
 }
 
-export function buildReport(audits: readonly InputAudit[], version: string): Report {
-  const requirements = audits.flatMap((a) => a.requirements.map((r) => reportRequirement(a.ctx, r)));
-  const findings = audits.flatMap((a) => a.findings).sort(compareFindings);
-  const count = <K extends string>(keys: readonly K[], of: (k: K) => number) => Object.fromEntries(keys.map((k) => [k, of(k)])) as Record<K, number>;
-  const highest = SEVERITIES.find((s) => findings.some((f) => f.severity === s)) ?? null;
+/**
+ * The report of a run, before any baseline or waiver is applied (see src/baseline, src/waivers): every finding of
+ * every input. `skipped` lists the files a directory walk did not recognize.
+ */
+export function buildReport(audits: readonly InputAudit[], version: string, skipped: readonly SkippedFile[] = []): Report {
+  const requirements = audits.flatMap((a) => a.requirements.map((r) => withPartition(a.ctx, reportRequirement(a.ctx, r))));
+  const findings = audits.flatMap((a) => a.findings.map((f) => withPartition(a.ctx, f))).sort(compareFindings);
   return {
     schemaVersion: 1,
     tool: { name: 'edge-audit', version },
     inputs: audits.map((a) => reportInput(a.ctx)),
+    skipped,
     profile: {
       files: [...new Set(audits.flatMap((a) => (a.ctx.profileFile ? [a.ctx.profileFile] : [])))],
       inferred: audits.some((a) => a.ctx.inferences.length > 0),
     },
     requirements,
     findings,
-    summary: {
-      inputs: audits.length,
-      requirements: count(REQUIREMENT_STATUSES, (s) => requirements.filter((r) => r.status === s).length),
-      findings: { ...count(SEVERITIES, (s) => findings.filter((f) => f.severity === s).length), total: findings.length },
-      highestSeverity: highest,
-    },
+    baseline: null,
+    waivers: null,
+    warnings: [],
+    summary: summarize(audits.length, requirements, findings),
   };
+}
+
+/** The counts of a report; recomputed whenever findings are left out (a baseline) so they always match the lists. */
+export function summarize(inputs: number, requirements: readonly ReportRequirement[], findings: readonly ReportFinding[]): ReportSummary {
+  const count = <K extends string>(keys: readonly K[], of: (k: K) => number) => Object.fromEntries(keys.map((k) => [k, of(k)])) as Record<K, number>;
+  return {
+    inputs,
+    requirements: count(REQUIREMENT_STATUSES, (s) => requirements.filter((r) => r.status === s).length),
+    findings: { ...count(SEVERITIES, (s) => findings.filter((f) => f.severity === s).length), total: findings.length },
+    highestSeverity: SEVERITIES.find((s) => findings.some((f) => f.severity === s)) ?? null,
+  };
+}
+
+/** Several rule sets of one export share its file name: the partition tells their requirements and findings apart. */
+function withPartition<T extends object>(ctx: AuditContext, item: T): T & { partition?: string } {
+  const p = ctx.device.partition;
+  return p ? { ...item, partition: p.name } : item;
 }
 
 function reportInput(ctx: AuditContext): ReportInput {
@@ -112,6 +186,7 @@ function reportInput(ctx: AuditContext): ReportInput {
     file: d.file,
     vendor: d.vendor,
     device: d.name,
+    ...(d.partition ? { partition: { kind: d.partition.kind, name: d.partition.name } } : {}),
     rules: countRules(d),
     families: d.families,
     diagnostics: d.diagnostics.map((x) => ({ line: x.line, level: x.level, message: x.message })),
@@ -142,7 +217,7 @@ function reportRequirement(ctx: AuditContext, r: EvaluatedRequirement): ReportRe
     direction: rule.direction,
     flow: r.query ? describeQuery(r.query) : null,
     citation: rule.source.citation,
-    source: { technetId: rule.source.technetId, table: rule.source.table, row: rule.source.row },
+    source: { technetId: rule.source.technetId, url: r.requirement.pack.source.url, table: rule.source.table, row: rule.source.row },
     evidence: v
       ? uniqueEvidence([
           ...partsEvidence(v.permitted, 'permit', file),
@@ -155,9 +230,10 @@ function reportRequirement(ctx: AuditContext, r: EvaluatedRequirement): ReportRe
 
 const CHECK_ORDER = new Map(CHECKS.map((c, i) => [c.id, i]));
 
-function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: ReportFinding, b: ReportFinding): number {
   return (
     a.file.localeCompare(b.file) ||
+    (a.partition ?? '').localeCompare(b.partition ?? '') ||
     severityRank(b.severity) - severityRank(a.severity) ||
     (CHECK_ORDER.get(a.check) ?? 99) - (CHECK_ORDER.get(b.check) ?? 99) ||
     (a.requirement ?? '').localeCompare(b.requirement ?? '') ||

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../report/report.js';
 import { fixtureReport } from '../../test/helpers/fixtures.js';
+import { twoVdomReport, waived } from '../../test/helpers/reports.js';
 import { formatJunit } from './junit.js';
 
 interface Outcome {
@@ -181,5 +182,39 @@ describe('formatJunit', () => {
   it('is deterministic', () => {
     expect(formatJunit(withProfile)).toBe(formatJunit(withProfile));
     expect(formatJunit(fixtureReport(['network-firewall/gap.rules']))).toBe(formatJunit(fixtureReport(['network-firewall/gap.rules'])));
+  });
+});
+
+describe('formatJunit with waivers and several rule sets in one export', () => {
+  const gap = fixtureReport(['network-firewall/gap.rules']);
+  const [missing, wrongDirection] = gap.findings;
+  const approval = { approvedBy: 'CISO', expires: '2030-01-01' };
+
+  it('skips a waived finding with the waiver as reason, and fails one whose waiver expired, saying so', () => {
+    const report = waived(gap, '2029-06-01', { id: missing!.id, justification: 'goes live in Q3', ...approval }, { id: wrongDirection!.id, justification: 'old', approvedBy: 'Ops', expires: '2020-01-01' });
+    const cases = parse(report).testsuite[0]!.testcase;
+    const skipped = cases.find((c) => c['@_classname'] === 'missing-flow')!;
+    expect(skipped.failure).toBeUndefined();
+    expect(skipped.skipped?.['@_message']).toBe('waived until 2030-01-01 by CISO (w.json, entry 1): goes live in Q3');
+    const reopened = cases.find((c) => c['@_classname'] === 'wrong-direction')!;
+    expect(reopened.failure?.['@_type']).toBe('low');
+    expect(reopened.failure?.['#text']).toContain('waiver expired on 2020-01-01 (approved by Ops, w.json, entry 2): the finding counts again');
+    // The missing requirement still has an open finding (the expired one): it still fails.
+    expect(cases.find((c) => c['@_name'] === missing!.requirement)!.failure?.['@_type']).toBe('missing');
+  });
+
+  it('skips a failing requirement once every finding about it is waived', () => {
+    const report = waived(gap, '2029-06-01', { check: 'missing-flow', requirement: missing!.requirement!, justification: 'a', ...approval }, { check: 'wrong-direction', requirement: missing!.requirement!, justification: 'b', ...approval });
+    const requirement = parse(report).testsuite[0]!.testcase.find((c) => c['@_name'] === missing!.requirement)!;
+    expect(requirement.failure).toBeUndefined();
+    expect(requirement.skipped?.['@_message']).toBe('missing, waived until 2030-01-01 by CISO (w.json, entry 1): a');
+    expect(Number(parse(report).testsuite[0]!['@_failures'])).toBe(0);
+  });
+
+  it('gives each rule set of one export its own suite, with only its own tests', () => {
+    const report = twoVdomReport();
+    const suites = parse(report).testsuite;
+    expect(suites.map((s) => s['@_name'])).toEqual([`${gap.inputs[0]!.file} (VDOM root)`, `${gap.inputs[0]!.file} (VDOM dmz)`]);
+    for (const suite of suites) expect(suite.testcase).toHaveLength(gap.requirements.length + gap.findings.length);
   });
 });

@@ -1,10 +1,11 @@
-import type { Evidence, Finding } from '../audit/result.js';
-import type { Report, ReportRequirement } from '../report/report.js';
-import { authorityText, flowText, lineRef, ofInput, openObsoleteFinding } from './common.js';
+import type { Evidence } from '../audit/result.js';
+import type { Report, ReportFinding, ReportRequirement } from '../report/report.js';
+import { authorityText, flowText, inputName, lineRef, ofInput, openObsoleteFinding, requirementWaiver, waiverText } from './common.js';
 
 /**
- * JUnit XML for CI test reports (GitLab, Jenkins): one suite per input file. Each documented requirement is a test
- * (so a passing audit shows what was checked, not just an empty report), and each finding is a failing test.
+ * JUnit XML for CI test reports (GitLab, Jenkins): one suite per input (a file, or one rule set of a file that holds
+ * several). Each documented requirement is a test (so a passing audit shows what was checked, not just an empty
+ * report), and each finding is a failing test — skipped instead when a waiver in force accepts it.
  */
 
 type Outcome = { readonly kind: 'failure'; readonly type: string; readonly message: string; readonly body: string } | { readonly kind: 'skipped'; readonly message: string };
@@ -17,8 +18,8 @@ interface TestCase {
 
 export function formatJunit(report: Report): string {
   const suites = report.inputs.map((input) => ({
-    name: input.file,
-    cases: [...ofInput(report.requirements, input.file).map((r) => requirementCase(report, r)), ...ofInput(report.findings, input.file).map(findingCase)],
+    name: inputName(input),
+    cases: [...ofInput(report.requirements, input).map((r) => requirementCase(report, r)), ...ofInput(report.findings, input).map(findingCase)],
   }));
   const all = suites.flatMap((s) => s.cases);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="edge-audit" tests="${all.length}" failures="${failures(all)}">`];
@@ -39,9 +40,12 @@ function failures(cases: readonly TestCase[]): number {
 /**
  * Satisfied passes, not-applicable is skipped, missing/partial/uncertain fail with their status as type.
  * An obsolete row passes while closed; still open, it fails with the obsolete-flow finding that says so.
+ * A failing row whose findings are all waived is skipped, with the waiver as the reason.
  */
 function requirementCase(report: Report, r: ReportRequirement): TestCase {
   const base = { classname: 'requirements', name: r.id };
+  const waiver = requirementWaiver(report, r);
+  if (waiver && r.status !== 'satisfied' && r.status !== 'not-applicable') return { ...base, outcome: { kind: 'skipped', message: `${r.status}, ${waiverText(waiver)}` } };
   switch (r.status) {
     case 'satisfied':
       return base;
@@ -62,12 +66,11 @@ function requirementCase(report: Report, r: ReportRequirement): TestCase {
   }
 }
 
-function findingCase(f: Finding): TestCase {
-  return {
-    classname: f.check,
-    name: shorten(f.message),
-    outcome: { kind: 'failure', type: f.severity, message: f.message, body: lines([...evidenceLines(f.evidence), authorityText(f)]) },
-  };
+function findingCase(f: ReportFinding): TestCase {
+  const base = { classname: f.check, name: shorten(f.message) };
+  if (f.waiver?.status === 'active') return { ...base, outcome: { kind: 'skipped', message: waiverText(f.waiver) } };
+  const body = lines([...evidenceLines(f.evidence), authorityText(f), f.waiver && waiverText(f.waiver)]);
+  return { ...base, outcome: { kind: 'failure', type: f.severity, message: f.message, body } };
 }
 
 /**

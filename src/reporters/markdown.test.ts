@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../report/report.js';
 import { fixtureReport } from '../../test/helpers/fixtures.js';
+import { twoVdomReport, waived } from '../../test/helpers/reports.js';
 import { formatMarkdown } from './markdown.js';
 
 /** The document cut at its `## ` headings: the part about each input, keyed by heading. */
@@ -165,5 +166,36 @@ describe('formatMarkdown', () => {
   it('is deterministic', () => {
     expect(formatMarkdown(report)).toBe(formatMarkdown(report));
     expect(formatMarkdown(fixtureReport(['network-firewall/gap.rules']))).toBe(formatMarkdown(fixtureReport(['network-firewall/gap.rules'])));
+  });
+});
+
+describe('formatMarkdown: waivers, baseline, skipped files, several rule sets', () => {
+  const gap = fixtureReport(['network-firewall/gap.rules']);
+  const [missing, wrongDirection] = gap.findings;
+
+  it('says under each finding whether it is waived, by whom, until when and why, or that its waiver expired', () => {
+    const report = waived(gap, '2029-06-01', { id: missing!.id, justification: 'Q3 *launch*', approvedBy: 'CISO', expires: '2030-01-01' }, { id: wrongDirection!.id, justification: 'old', approvedBy: 'Ops', expires: '2020-01-01' });
+    const lines = formatMarkdown(report).split('\n');
+    expect(lines).toContain('*Waived*: waived until 2030-01-01 by CISO (w.json, entry 1): Q3 \\*launch\\*');
+    expect(lines).toContain('**Waiver expired**: waiver expired on 2020-01-01 (approved by Ops, w.json, entry 2): the finding counts again; it said: old');
+    expect(lines[2]).toBe(`edge-audit 0.0.0-test, 1 input(s), 2 finding(s) (1 waived), highest severity **high**.`);
+    expect(lines).toContain(`- Warning: waiver w.json entry 2 expired on 2020-01-01: wrong-direction finding ${wrongDirection!.id} in ${gap.inputs[0]!.file} counts again.`);
+  });
+
+  it('lists in the summary what the baseline left out and which files were skipped', () => {
+    const report = { ...gap, baseline: { file: 'base.json', suppressed: 3 }, skipped: [{ file: 'configs/notes_v2.txt', reason: 'not a recognized firewall export' }] };
+    const summary = sections(formatMarkdown(report)).get('## Summary')!;
+    expect(summary).toContain('- Baseline base.json: 3 known finding(s) left out of this report.');
+    expect(summary).toContain('- Skipped configs/notes\\_v2.txt: not a recognized firewall export.');
+  });
+
+  it('gives each rule set of one export its own section with only its own requirements and findings', () => {
+    const parts = sections(formatMarkdown(twoVdomReport()));
+    const file = gap.inputs[0]!.file;
+    expect([...parts.keys()]).toEqual(['## Summary', `## \`${file}\` (VDOM root)`, `## \`${file}\` (VDOM dmz)`]);
+    for (const heading of [...parts.keys()].slice(1)) {
+      expect(tableRows(parts.get(heading)!, '### Requirements')).toHaveLength(gap.requirements.length);
+      expect(parts.get(heading)!.filter((l) => /^\*\*[a-z-]+\*\* \(`/.test(l))).toHaveLength(gap.findings.length);
+    }
   });
 });

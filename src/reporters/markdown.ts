@@ -1,28 +1,25 @@
-import { SEVERITIES, type Finding } from '../audit/result.js';
-import type { Report, ReportInput, ReportRequirement } from '../report/report.js';
-import { flowText, lineRef, ofInput, openObsoleteFinding } from './common.js';
+import { REQUIREMENT_STATUSES, SEVERITIES } from '../audit/result.js';
+import type { Report, ReportFinding, ReportInput, ReportRequirement } from '../report/report.js';
+import { flowText, lineRef, ofInput, partitionLabel, requirementStatus, runNotes, waiverText } from './common.js';
 
 /**
  * A review document (a pull-request comment, a change ticket): what was audited and under which assumptions, the
  * requirement matrix, the findings with the configuration lines they rest on, and what edge-audit did not understand.
  */
-
-const STATUSES = ['satisfied', 'partial', 'missing', 'uncertain', 'not-applicable', 'obsolete'] as const;
-const FAILING = new Set(['partial', 'missing', 'uncertain']);
-
 export function formatMarkdown(report: Report): string {
   const s = report.summary;
   const out = [
     '# edge-audit report',
     '',
-    `edge-audit ${md(report.tool.version)}, ${s.inputs} input(s), ${s.findings.total} finding(s)${s.highestSeverity ? `, highest severity **${s.highestSeverity}**` : ''}.`,
+    `edge-audit ${md(report.tool.version)}, ${s.inputs} input(s), ${s.findings.total} finding(s)${report.waivers ? ` (${report.waivers.waived} waived)` : ''}${s.highestSeverity ? `, highest severity **${s.highestSeverity}**` : ''}.`,
     '',
     '## Summary',
     '',
     `- Inputs: ${report.inputs.map((i) => code(i.file)).join(', ') || 'none'}`,
     `- Findings: ${SEVERITIES.map((k) => `${s.findings[k]} ${k}`).join(', ')}`,
-    `- Requirements: ${STATUSES.map((k) => `${s.requirements[k]} ${k}`).join(', ')}`,
+    `- Requirements: ${REQUIREMENT_STATUSES.map((k) => `${s.requirements[k]} ${k}`).join(', ')}`,
     `- Profile: ${report.profile.files.map(code).join(', ') || 'none'}${report.profile.inferred ? '; some values inferred from the configuration' : ''}`,
+    ...runNotes(report).map((n) => `- ${md(n)}`),
   ];
   for (const input of report.inputs) out.push('', ...inputSection(report, input));
   return `${out.join('\n')}\n`;
@@ -32,7 +29,7 @@ function inputSection(report: Report, input: ReportInput): string[] {
   const c = input.context;
   const pairs = <V>(o: Readonly<Record<string, V>>, f: (v: V) => string) => Object.entries(o).map(([k, v]) => `${md(k)} ${f(v)}`).join('; ') || 'none';
   const out = [
-    `## ${code(input.file)}`,
+    `## ${code(input.file)}${partitionLabel(input) ? ` (${md(partitionLabel(input)!)})` : ''}`,
     '',
     `- Device: ${code(input.device)}, ${md(input.vendor)}, ${input.rules} rules, ${input.families.join(' + ') || 'no address family'}`,
     `- Profile: ${c.profileFile ? code(c.profileFile) : 'none'}${c.inferences.length > 0 ? '; what it leaves open was inferred (see *Inferred*)' : ''}`,
@@ -48,13 +45,13 @@ function inputSection(report: Report, input: ReportInput): string[] {
   }
 
   out.push('', '### Requirements', '', '| requirement | flow | status | deciding rules |', '|---|---|---|---|');
-  for (const r of ofInput(report.requirements, input.file)) {
+  for (const r of ofInput(report.requirements, input)) {
     const deciding = r.evidence.filter((e) => e.effect !== 'context').map((e) => code(lineRef(e)));
     out.push(row([code(r.id), r.flow ? md(flowText(r.flow)) : '', status(report, r), deciding.join(', ') || '—']));
   }
 
   out.push('', '### Findings', '');
-  const findings = ofInput(report.findings, input.file);
+  const findings = ofInput(report.findings, input);
   if (findings.length === 0) out.push('No findings.', '');
   for (const severity of SEVERITIES) {
     const group = findings.filter((f) => f.severity === severity);
@@ -70,13 +67,14 @@ function inputSection(report: Report, input: ReportInput): string[] {
 }
 
 function status(report: Report, r: ReportRequirement): string {
-  if (r.status === 'obsolete') return openObsoleteFinding(report, r) ? '**obsolete, still open**' : 'obsolete, closed';
-  return FAILING.has(r.status) ? `**${r.status}**` : r.status;
+  const { label, failing, waived } = requirementStatus(report, r);
+  return `${failing ? `**${label}**` : label}${waived ? ' (waived)' : ''}`;
 }
 
-function findingBlock(f: Finding, inputFile: string): string[] {
+function findingBlock(f: ReportFinding, inputFile: string): string[] {
   const lead = [`**${md(f.check)}** (${code(f.id)}): ${md(f.message)}`];
   if (f.requirement || f.citation) lead.push(`Requirement: ${[f.requirement && code(f.requirement), f.citation && md(f.citation)].filter(Boolean).join(', ')}`);
+  if (f.waiver) lead.push(`${f.waiver.status === 'active' ? '*Waived*' : '**Waiver expired**'}: ${md(waiverText(f.waiver))}`);
   return evidenceBlock(lead.join('  \n'), f.evidence, inputFile);
 }
 

@@ -6,6 +6,7 @@ import type { Finding } from '../audit/result.js';
 import { CHECKS } from '../checks/index.js';
 import type { Report } from '../report/report.js';
 import { fileLines, fixtureReport, REPO } from '../../test/helpers/fixtures.js';
+import { twoVdomReport, waived } from '../../test/helpers/reports.js';
 import { formatSarif } from './sarif.js';
 
 // The package is CommonJS with `module.exports = Ajv` and `Ajv.default = Ajv`; under nodenext TypeScript types the
@@ -37,7 +38,7 @@ interface SarifResult {
   locations: SarifLocation[];
   relatedLocations: SarifLocation[];
   partialFingerprints: Record<string, string>;
-  properties: { check: string; severity: string; requirement?: string; flow: unknown };
+  properties: { check: string; severity: string; requirement?: string; partition?: string; flow: unknown };
 }
 interface SarifRule {
   id: string;
@@ -66,7 +67,8 @@ describe('formatSarif', () => {
     const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')) as object);
     expect(everything.findings.length).toBeGreaterThan(10);
-    for (const report of [everything, inferred, fixtureReport(['network-firewall/compliant.rules'])]) {
+    const withWaivers = waived(everything, '2029-06-01', { id: everything.findings[0]!.id, justification: 'j', approvedBy: 'a', expires: '2030-01-01' });
+    for (const report of [everything, inferred, fixtureReport(['network-firewall/compliant.rules']), withWaivers]) {
       const valid = validate(JSON.parse(formatSarif(report)));
       expect(validate.errors ?? []).toEqual([]);
       expect(valid).toBe(true);
@@ -160,5 +162,53 @@ describe('formatSarif', () => {
   it('is deterministic: the same report gives byte-identical output, and so does the same audit run twice', () => {
     expect(formatSarif(everything)).toBe(formatSarif(everything));
     expect(formatSarif(fixtureReport(ALL))).toBe(formatSarif(everything));
+  });
+});
+
+describe('formatSarif: documentation rows, waivers, implicit defaults', () => {
+  it('cites in each rule\'s help the documented rows its results answer to, with page, table, row and link', () => {
+    const log = parse(everything);
+    for (const rule of log.runs[0]!.tool.driver.rules) {
+      const rows = [...new Set(everything.findings.filter((f) => f.check === rule.id && f.requirement).map((f) => f.requirement!))];
+      for (const id of rows) {
+        const r = everything.requirements.find((x) => x.id === id)!;
+        expect(rule.help.markdown).toContain(`| \`${id}\` | ${r.title} | [TechNet ${r.source.technetId}](${r.source.url}) | ${r.source.table.replaceAll('|', '\\|')} | ${r.source.row} |`);
+        expect(rule.help.text).toContain(`- ${id}: ${r.title} — TechNet ${r.source.technetId}, "${r.source.table}", row ${r.source.row} (${r.source.url})`);
+      }
+      if (rows.length === 0) expect(rule.help.markdown).not.toContain('| requirement |');
+    }
+    const missing = log.runs[0]!.tool.driver.rules.find((r) => r.id === 'missing-flow')!;
+    expect(missing.help.markdown).toContain('[TechNet JJ618371](https://technet.microsoft.com/en-us/library/JJ618371(v=OCS.15))');
+  });
+
+  it('marks a waived result as an accepted external suppression; an expired waiver leaves it open and says so', () => {
+    const gap = fixtureReport(['network-firewall/gap.rules']);
+    const [missing, wrongDirection] = gap.findings;
+    const report = waived(gap, '2029-06-01', { id: missing!.id, justification: 'Q3', approvedBy: 'CISO', expires: '2030-01-01' }, { id: wrongDirection!.id, justification: 'old', approvedBy: 'Ops', expires: '2020-01-01' });
+    const [accepted, reopened] = parse(report).runs[0]!.results as (SarifResult & { suppressions?: unknown[] })[];
+    expect(accepted!.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'waived until 2030-01-01 by CISO (w.json, entry 1): Q3' }]);
+    expect(accepted!.level).toBe('error'); // the severity is unchanged; the suppression says it is accepted
+    expect(reopened!.suppressions).toBeUndefined();
+    expect(reopened!.message.text).toMatch(/\(waiver expired on 2020-01-01 \(approved by Ops, w\.json, entry 2\): the finding counts again; it said: old\)$/);
+  });
+
+  it('tells the rule sets of one export apart: in the message, the properties and the fingerprint', () => {
+    const report = twoVdomReport();
+    const results = parse(report).runs[0]!.results;
+    expect(results).toHaveLength(report.findings.length);
+    for (const [i, f] of report.findings.entries()) {
+      expect(results[i]!.message.text.startsWith(`[VDOM ${f.partition}] ${f.message}`)).toBe(true);
+      expect(results[i]!.partialFingerprints['edgeAuditFindingId/v1']).toBe(`${f.id}@${f.partition}`);
+      expect(results[i]!.properties).toMatchObject({ partition: f.partition });
+    }
+    expect(new Set(results.map((r) => r.partialFingerprints['edgeAuditFindingId/v1'])).size).toBe(results.length);
+  });
+
+  it('anchors on a filter\'s header line without a made-up snippet when the decider is an implicit default', () => {
+    const base = fixtureReport(['network-firewall/gap.rules']);
+    const f = base.findings[0]!;
+    const implicit = { file: f.file, line: 7, text: '(implicit deny at the end of outside_access_in)', effect: 'blocks' as const };
+    const log = parse({ ...base, findings: [{ ...f, evidence: [implicit] }] });
+    expect(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.region).toEqual({ startLine: 7 });
   });
 });

@@ -1,8 +1,10 @@
 import Table from 'cli-table3';
-import { SEVERITIES } from '../audit/result.js';
-import type { Report } from '../report/report.js';
+import { SEVERITIES, type Severity } from '../audit/result.js';
+import type { Report, ReportRequirement } from '../report/report.js';
+import { flowText, inputName, ofInput, runNotes, waiverText } from './common.js';
+import type { FormatOptions } from './index.js';
 
-const STATUS_MARK: Record<string, string> = {
+const STATUS_MARK: Record<ReportRequirement['status'], string> = {
   satisfied: 'ok',
   partial: 'PARTIAL',
   missing: 'MISSING',
@@ -11,15 +13,19 @@ const STATUS_MARK: Record<string, string> = {
   obsolete: 'obsolete',
 };
 
+/** SGR codes: red, yellow, green, magenta, cyan, dim; bold red for what is critical. */
+const STATUS_COLOR: Record<ReportRequirement['status'], string> = { satisfied: '32', partial: '33', missing: '31', uncertain: '35', 'not-applicable': '2', obsolete: '2' };
+const SEVERITY_COLOR: Record<Severity, string> = { critical: '1;31', high: '31', medium: '33', low: '36', info: '2' };
+
 /** A terminal summary: the requirement matrix, the findings with their evidence, and what was not understood. */
-export function formatTable(report: Report): string {
+export function formatTable(report: Report, options: FormatOptions = { color: false }): string {
+  const paint = (code: string, text: string) => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const out: string[] = [];
   for (const input of report.inputs) {
-    out.push(`${input.file}: ${input.vendor}, ${input.rules} rules, ${input.context.deviceRole}${input.context.profileFile ? `, profile ${input.context.profileFile}` : ', no profile (roles inferred)'}`);
+    out.push(`${inputName(input)}: ${input.vendor}, ${input.rules} rules, ${input.context.deviceRole}${input.context.profileFile ? `, profile ${input.context.profileFile}` : ', no profile (roles inferred)'}`);
     const matrix = new Table({ head: ['requirement', 'flow', 'status', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [54, 38, 11, 44] });
-    for (const r of report.requirements.filter((x) => x.file === input.file)) {
-      const flow = r.flow ? `${r.flow.protocol.toUpperCase()} ${r.flow.dport} ${r.flow.from} → ${r.flow.to}` : '';
-      matrix.push([r.id, flow, STATUS_MARK[r.status] ?? r.status, r.reason]);
+    for (const r of ofInput(report.requirements, input)) {
+      matrix.push([r.id, r.flow ? flowText(r.flow) : '', paint(STATUS_COLOR[r.status], STATUS_MARK[r.status]), r.reason]);
     }
     out.push(matrix.toString());
     const inferred = input.context.inferences;
@@ -38,13 +44,16 @@ export function formatTable(report: Report): string {
     const findings = new Table({ head: ['severity', 'check', 'finding', 'evidence'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 22, 60, 55] });
     for (const f of report.findings) {
       const evidence = f.evidence.map((e) => `${e.file}:${e.line} ${e.text}`).join('\n');
-      findings.push([f.severity, f.check, `${f.message}${f.requirement ? `\n[${f.requirement}]` : ''}`, evidence]);
+      const severity = paint(SEVERITY_COLOR[f.severity], f.severity) + (f.waiver ? `\n${f.waiver.status === 'active' ? 'waived' : 'waiver\nEXPIRED'}` : '');
+      const about = [f.message, f.requirement && `[${f.requirement}]`, f.waiver && waiverText(f.waiver)].filter(Boolean).join('\n');
+      findings.push([severity, f.check, about, evidence]);
     }
     out.push(findings.toString());
   }
+  for (const note of runNotes(report)) out.push(note);
   const s = report.summary;
   out.push(
-    `${s.findings.total} finding(s): ${SEVERITIES.map((k) => `${s.findings[k]} ${k}`).join(', ')}. ` +
+    `${s.findings.total} finding(s): ${SEVERITIES.map((k) => `${s.findings[k]} ${k}`).join(', ')}${report.waivers ? ` (${report.waivers.waived} waived)` : ''}. ` +
       `Requirements: ${s.requirements.satisfied} satisfied, ${s.requirements.partial} partial, ${s.requirements.missing} missing, ${s.requirements.uncertain} uncertain, ${s.requirements.obsolete} obsolete, ${s.requirements['not-applicable']} not applicable.`,
   );
   return `${out.join('\n')}\n`;
