@@ -3,7 +3,9 @@
  * their site profile names: each defect must produce exactly the findings its README row names, and the compliant
  * export none.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../src/cli/check-command.js';
@@ -100,5 +102,30 @@ describe('edge-audit check on a Windows export', () => {
 
   it('audits the profile --profile-name names instead', () => {
     expect(check('Domain').inputs.map((i) => i.device)).toEqual(['edge-compliant (Domain profile)']);
+  });
+});
+
+describe('edge-audit trace on a Windows export', () => {
+  const bin = join(REPO, 'bin', 'edge-audit');
+  // WinRM (TCP 5985) is allowed from LocalSubnet only; what that is comes from the site profile's addressKeywords.
+  const winrm = (file: string, cwd: string, ...extra: string[]) =>
+    JSON.parse(execFileSync(process.execPath, [bin, 'trace', file, '--direction', 'in', '--src', '10.10.1.50', '--dst', '10.10.1.10', '--proto', 'tcp', '--dport', '5985', '--json', ...extra], { cwd, encoding: 'utf8' }));
+
+  it("reads the site profile beside the export: its firewallProfile and what LocalSubnet stands for", () => {
+    const t = winrm(`${DIR}/edge-compliant.reg`, REPO);
+    expect(t).toMatchObject({ decision: 'permit', uncertain: [], filter: 'Inbound rules (Public profile)' });
+    expect(t.rule.text).toContain('WINRM-HTTP-In-TCP');
+  });
+
+  it('without a site profile, a LocalSubnet rule is uncertain and says what to define', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-trace-'));
+    try {
+      copyFileSync(join(REPO, DIR, 'edge-compliant.reg'), join(dir, 'edge.reg'));
+      const t = winrm('edge.reg', dir, '--profile-name', 'Public');
+      expect(t.decision).toBe('deny');
+      expect(t.uncertain.map((u: { reason: string }) => u.reason).join(' ')).toContain('LocalSubnet is not defined in the site profile');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -95,7 +95,8 @@ program
   .option('--chain <name>', 'evaluate this chain / filter only (e.g. INPUT, FORWARD)')
   .addOption(new Option('--direction <direction>', 'on a host firewall: in = to the host, out = from it').choices(['in', 'out']))
   .option('--vdom <name>', 'the VDOM of a multi-VDOM FortiGate backup')
-  .option('--profile-name <name>', 'the Windows Firewall profile (Domain, Private, Public)')
+  .option('--profile-name <name>', 'the Windows Firewall profile (Domain, Private, Public; default: the site profile\'s firewallProfile)')
+  .option('--profile <file>', 'site profile, for what the export cannot say (Windows address keywords); default: found as check finds it')
   .option('--json', 'print the decision as JSON')
   .action((file: string, opts) => {
     process.stdout.write(runTrace(file, opts).output);

@@ -3,6 +3,7 @@ import { headerSpace, Ports, protocolNumber, Protocols, PORTED_PROTOCOLS } from 
 import type { Device, Filter, Hook, Origin } from '../model/rule-graph.js';
 import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
 import { filtersOn } from '../engine/topology.js';
+import { findProfile, loadProfile } from '../profile/site-profile.js';
 import { readDevices, selectDevices } from './input.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,6 +19,7 @@ export interface TraceOptions {
   readonly direction?: 'in' | 'out';
   readonly vdom?: string;
   readonly profileName?: string;
+  readonly profile?: string;
   readonly json?: boolean;
 }
 
@@ -53,9 +55,17 @@ export function runTrace(file: string, opts: TraceOptions): { output: string; re
   return { result, output: opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(result) };
 }
 
-/** A trace follows one rule set: an export with several (VDOMs, firewall profiles) needs the one named. */
+/**
+ * A trace follows one rule set: an export with several (VDOMs, firewall profiles) needs the one named, by option or
+ * by the site profile's `firewallProfile`. The site profile (given, else found as `check` finds it) also tells the
+ * parser what the export cannot, such as what Windows' `LocalSubnet` stands for.
+ */
 function oneDevice(file: string, opts: TraceOptions): Device {
-  const devices = selectDevices(file, readDevices(file), opts);
+  const found = opts.profile ?? findProfile(file, process.cwd());
+  const profile = found ? loadProfile(found) : undefined;
+  const options = profile?.addressKeywords ? { addressKeywords: profile.addressKeywords } : {};
+  const profileName = opts.profileName ?? profile?.profile.firewallProfile;
+  const devices = selectDevices(file, readDevices(file, options), { ...opts, ...(profileName ? { profileName } : {}) });
   if (devices.length === 1) return devices[0]!;
   const flag = devices[0]!.partition?.kind === 'vdom' ? '--vdom' : '--profile-name';
   throw new UsageError(`${file}: holds ${devices.length} rule sets (${devices.map((d) => d.partition?.name ?? d.name).join(', ')}); choose one with ${flag}`);
