@@ -16,7 +16,7 @@
 //
 // Each run is the whole CLI in its own process, startup included:
 //   node --import bench/peak-rss.mjs bin/edge-audit check bench/out/VENDOR/N.EXT
-//        --format json --output bench/out/VENDOR/report-N.json --fail-on none
+//        --format json --output bench/out/VENDOR/report-N.json --fail-on none --quiet
 // with the generator's site profile written beside the export as edge-audit.json.
 
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,10 @@ import { cpus } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateAsaConfig } from './generate-asa.mjs';
 import { generateIptablesSave } from './generate-iptables.mjs';
+import { generateGpoReport } from './generate-windows-gpo.mjs';
+import { exportBytes, generateWindowsRules } from './generate-windows.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', 'out');
@@ -41,6 +44,15 @@ const VENDORS = {
       profile: JSON.parse(readFileSync(join(ROOT, 'fixtures', 'iptables', 'network-firewall', 'edge-audit.json'), 'utf8')),
     }),
   },
+  asa: { ext: 'cfg', generate: (rules, seed) => generateAsaConfig(rules, seed) },
+  'windows-reg': {
+    ext: 'reg',
+    generate: (rules, seed) => {
+      const { text, profile } = generateWindowsRules(rules, seed, 'reg');
+      return { bytes: exportBytes(text, 'reg'), profile };
+    },
+  },
+  'windows-gpo': { ext: 'xml', generate: (rules, seed) => generateGpoReport(rules, seed) },
 };
 
 const TARGET_FALLBACK_MS = 1400;
@@ -104,7 +116,7 @@ function findExecutable(name) {
 /** Runs the CLI once as its own process; returns wall ms, peak RSS (KiB) and the exit status. */
 function runCli(file, report, rssFile) {
   rmSync(rssFile, { force: true });
-  const args = ['--import', PEAK_RSS, BIN, 'check', file, '--format', 'json', '--output', report, '--fail-on', 'none'];
+  const args = ['--import', PEAK_RSS, BIN, 'check', file, '--format', 'json', '--output', report, '--fail-on', 'none', '--quiet'];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, {
     cwd: ROOT,
@@ -179,7 +191,7 @@ if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
 }
 const cpu = cpus();
 console.log(`edge-audit bench: node ${process.version}, ${cpu.length} × ${cpu[0]?.model?.trim() ?? 'cpu'}, vendors ${opts.vendors.join(', ')}, sizes ${opts.sizes.map(fmtInt).join(', ')}, ${opts.runs} run(s) each, seed ${opts.seed}`);
-console.log(`command: node --import bench/peak-rss.mjs bin/edge-audit check bench/out/VENDOR/N.EXT --format json --output bench/out/VENDOR/report-N.json --fail-on none`);
+console.log(`command: node --import bench/peak-rss.mjs bin/edge-audit check bench/out/VENDOR/N.EXT --format json --output bench/out/VENDOR/report-N.json --fail-on none --quiet`);
 
 /** Generates, writes and times one vendor at every size; returns the rows for its table. */
 function benchVendor(vendor) {
