@@ -19,7 +19,8 @@
 // ranges, program and service scopes, several profiles, ICMP rules and disabled rules. They never name a port that
 // Lync uses only internally, so the audit's findings come from the Edge rules alone.
 
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from './generate-iptables.mjs';
 
@@ -35,15 +36,8 @@ const EDGE_RULES = [
   'v2.26|Action=Allow|Active=TRUE|Dir=In|Protocol=1|Profile=Public|ICMP4=8:*|RA4=LocalSubnet|Name=Ping from the Edge subnets (ICMPv4-In)|',
 ];
 
-export const PROFILE = {
-  name: 'EDGE01 - generated Windows Firewall export',
-  deviceRole: 'edge-host',
-  firewallProfile: 'Public',
-  roles: { 'access-edge': ['203.0.113.10'], 'edge-internal': ['10.10.1.10'], 'front-end': ['10.20.0.0/24'] },
-  addressKeywords: { LocalSubnet: ['203.0.113.0/24', '10.10.1.0/24'] },
-  packs: ['lync2013-xmpp-federation', 'lync2013-sip-federation-public-im'],
-  features: { xmppFederation: true, sipFederation: true, publicIm: false, remoteUsers: true },
-};
+/** The site profile of the Windows fixtures: the generated Edge rules use the same addresses. */
+export const PROFILE = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'windows', 'edge-audit.json'), 'utf8'));
 
 const PORTS = [22, 25, 53, 80, 123, 135, 161, 389, 445, 636, 1433, 3306, 3389, 5432, 5985, 5986, 8080, 8443, 9090, 9100, 10050, 10051];
 const RANGES = [[1024, 2047], [6000, 6063], [8000, 8099], [30000, 32767], [49152, 49407]];
