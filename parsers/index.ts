@@ -1,5 +1,6 @@
 import type { AddressSet } from '../src/model/address-set.js';
 import type { Device } from '../src/model/rule-graph.js';
+import { fortigateParser } from './fortigate/index.js';
 import { iptablesParser } from './iptables/index.js';
 
 /** One export as read from disk: its bytes (binary formats: registry.pol, .wfw hives) and its decoded text. */
@@ -28,7 +29,7 @@ export interface VendorParser {
   parse(input: ExportFile, options: ParseOptions): Device[];
 }
 
-export const PARSERS: readonly VendorParser[] = [iptablesParser];
+export const PARSERS: readonly VendorParser[] = [iptablesParser, fortigateParser];
 
 export function detectParser(input: ExportFile): VendorParser | undefined {
   return PARSERS.find((p) => p.detect(input));

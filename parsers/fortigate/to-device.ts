@@ -1,0 +1,168 @@
+/**
+ * The FortiOS vendor model → one Device per VDOM (one Device without partition for a single-VDOM configuration).
+ *
+ * - `config firewall policy` (+ `policy6`): ONE first-match filter on the forward hook, rules in configuration order,
+ *   each with its source and destination interfaces, ending in the implicit deny. Zones with `set intrazone allow`
+ *   come first as one permit per zone between its members: FortiOS passes such traffic without a policy.
+ * - `config firewall local-in-policy(6)`: a first-match filter on the input hook whose default is permit: traffic
+ *   no local-in policy denies reaches whatever service the FortiGate offers (interfaces' `allowaccess`).
+ * - Interfaces of the VDOM with their addresses, zone and management access; routes; address translation (nat.ts).
+ */
+import { basename, extname } from 'node:path';
+import type { Device, Diagnostic, Filter, NatRule, NetworkInterface, Rule } from '../../src/model/rule-graph.js';
+import { headerSpace } from '../../src/model/header-space.js';
+import { AddressSet } from '../../src/model/address-set.js';
+import { AddressResolver, type Report } from './addresses.js';
+import { interfaceSubnet, readInterfaces, type Interfaces } from './interfaces.js';
+import { blocksAt, entriesAt, settingsAt, skippedNote, tableOf, type FortiConfig, type Scope } from './model.js';
+import { centralSourceNat, destinationNat, policySourceNat } from './nat.js';
+import { Origins } from './origins.js';
+import { LOCAL_IN, LOCAL_IN6, matchVipDefault, POLICY, POLICY6, policyRules, type PolicyContext, type PolicyKind } from './policies.js';
+import { routesOf } from './routes.js';
+import { ServiceResolver } from './services.js';
+import { settingOf, valueOf, valuesOf, type Entry, type SkippedBlock } from './tree.js';
+import { effectiveGrabs, readVip, type Vip } from './vips.js';
+
+export function toDevices(config: FortiConfig, file: string): Device[] {
+  const origins = new Origins(file, config.tree.text);
+  const host = config.hostname ?? basename(file, extname(file));
+  return config.scopes.map((scope) => scopeDevice(config, scope, origins, file, host));
+}
+
+function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: string, host: string): Device {
+  const diagnostics: Diagnostic[] = [];
+  const report: Report = (line, level, message) => diagnostics.push({ line, level, message });
+  const { blocks } = scope;
+  const interfaces = readInterfaces(blocks, scope.vdom);
+  const addresses = new AddressResolver(
+    {
+      ipv4: { addresses: tableOf(blocks, 'firewall address'), groups: tableOf(blocks, 'firewall addrgrp') },
+      ipv6: { addresses: tableOf(blocks, 'firewall address6'), groups: tableOf(blocks, 'firewall addrgrp6') },
+    },
+    (name, family) => interfaceSubnet(interfaces, name, family),
+    report,
+  );
+  const services = new ServiceResolver({ custom: tableOf(blocks, 'firewall service custom'), groups: tableOf(blocks, 'firewall service group') }, report);
+  const settings = settingsAt(blocks, 'system settings');
+  const centralNat = valueOf(settings, 'central-nat') === 'enable';
+  const ngfw = settingOf(settings, 'ngfw-mode');
+  if (ngfw?.values[0] === 'policy-based') {
+    report(ngfw.line, 'warning', 'NGFW policy-based mode: "config firewall policy" holds only the SSL inspection and authentication policies, and the security policies that also decide are not read');
+  }
+
+  const vipList = entriesAt(blocks, 'firewall vip').map((e) => readVip(e, { services, interfaceAddress: (name) => interfaces.list.find((i) => i.name === name)?.addresses.find((a) => !a.host.v4.isEmpty())?.host }));
+  const vips = new Map(vipList.map((v) => [v.name, v]));
+  const vipGroups = tableOf(blocks, 'firewall vipgrp');
+  const policyEntries = entriesAt(blocks, 'firewall policy');
+  // Policy-based NAT: a VIP translates only once an enabled policy names it (community.fortinet.com ta-p/350101).
+  const active = centralNat ? vipList.filter((v) => v.enabled) : referencedVips(policyEntries, vips, vipGroups).filter((v) => v.enabled);
+  const grabs = effectiveGrabs(active);
+  const ctx: PolicyContext = { origins, addresses, services, interfaces, vips, vipGroups, grabs, centralNat, matchVipDefault: matchVipDefault(config.version), report };
+
+  const forward: Rule[] = intrazoneRules(interfaces, origins);
+  const accepting: { entry: Entry; rule: Rule }[] = [];
+  for (const e of policyEntries) {
+    const rules = policyRules(e, POLICY, ctx);
+    forward.push(...rules);
+    if (rules[0]!.action.type === 'permit') accepting.push({ entry: e, rule: rules[0]! });
+  }
+  for (const e of entriesAt(blocks, 'firewall policy6')) forward.push(...policyRules(e, POLICY6, ctx));
+  const localIn = [...rulesOf(blocks, 'firewall local-in-policy', LOCAL_IN, ctx), ...rulesOf(blocks, 'firewall local-in-policy6', LOCAL_IN6, ctx)];
+
+  const filters = new Map<string, Filter>();
+  const header = (path: string) => {
+    const b = blocksAt(blocks, path)[0];
+    return b ? { origin: origins.ofHeader(b) } : {};
+  };
+  filters.set('forward', { id: 'forward', name: 'firewall policy', model: 'first-match', rules: forward, defaultAction: 'deny', attachment: { hooks: ['forward'], stage: 10 }, ...header(policyEntries.length > 0 ? 'firewall policy' : 'firewall policy6') });
+  if (localIn.length > 0) {
+    filters.set('local-in', { id: 'local-in', name: 'firewall local-in-policy', model: 'first-match', rules: localIn, defaultAction: 'permit', attachment: { hooks: ['input'], stage: 10 }, ...header('firewall local-in-policy') });
+  }
+
+  const natCtx = { origins, interfaces, addresses, ippools: tableOf(blocks, 'firewall ippool'), centralNat, report };
+  const nat: NatRule[] = [
+    ...destinationNat(grabs, natCtx),
+    ...(centralNat ? centralSourceNat(entriesAt(blocks, 'firewall central-snat-map'), grabs, natCtx) : policySourceNat(accepting, grabs, natCtx)),
+  ];
+  const routes = routesOf(blocks, interfaces, addresses, origins, report);
+  noteSkipped([...config.globalSkipped, ...scope.skipped], report);
+  diagnostics.sort((a, b) => a.line - b.line);
+
+  return {
+    name: scope.vdom === undefined ? host : `${host} (vdom ${scope.vdom})`,
+    vendor: 'fortigate',
+    file,
+    // FortiOS filters both families: IPv6 that no policy permits meets the implicit deny.
+    families: ['ipv4', 'ipv6'],
+    interfaces: networkInterfaces(interfaces, origins, [...filters.values()].flatMap((f) => f.rules), routes.map((r) => r.interface)),
+    filters,
+    nat,
+    routes,
+    diagnostics,
+    ...(scope.vdom !== undefined ? { partition: { kind: 'vdom' as const, name: scope.vdom } } : {}),
+  };
+}
+
+function rulesOf(blocks: Scope['blocks'], path: string, kind: PolicyKind, ctx: PolicyContext): Rule[] {
+  return entriesAt(blocks, path).flatMap((e) => policyRules(e, kind, ctx));
+}
+
+/** The VIPs enabled policies name (directly or through a VIP group), in VIP order. */
+function referencedVips(policies: readonly Entry[], vips: ReadonlyMap<string, Vip>, groups: ReadonlyMap<string, Entry>): Vip[] {
+  const named = new Set<string>();
+  for (const p of policies) {
+    if (valueOf(p, 'status') === 'disable') continue;
+    for (const n of valuesOf(p, 'dstaddr')) {
+      const group = groups.get(n);
+      for (const m of group ? valuesOf(group, 'member') : [n]) named.add(m);
+    }
+  }
+  return [...vips.values()].filter((v) => named.has(v.name));
+}
+
+/** One permit per zone with `set intrazone allow`: traffic between its members passes without a policy. */
+function intrazoneRules(interfaces: Interfaces, origins: Origins): Rule[] {
+  const out: Rule[] = [];
+  for (const z of interfaces.zones.values()) {
+    if (!z.intrazoneAllow || z.members.length < 2) continue;
+    const members = { names: z.members, negated: false };
+    out.push({ id: `zone/${z.name}/intrazone`, action: { type: 'permit' }, match: { flows: [headerSpace({})], inInterface: members, outInterface: members }, enabled: true, uncertain: [], origin: origins.ofSetting(z.intrazoneAllow) });
+  }
+  return out;
+}
+
+function networkInterfaces(interfaces: Interfaces, origins: Origins, rules: readonly Rule[], routed: readonly string[]): NetworkInterface[] {
+  const out: NetworkInterface[] = interfaces.list.map((i) => {
+    const zone = interfaces.zoneOf.get(i.name);
+    const access = i.access.flatMap((s) => s.values.map((service) => ({ service: service.toLowerCase(), origin: origins.ofSetting(s) })));
+    return {
+      name: i.name,
+      ...(i.addresses.length > 0 ? { addresses: i.addresses.reduce((acc, a) => acc.union(a.host), AddressSet.NONE) } : {}),
+      ...(zone ? { zone } : {}),
+      ...(access.length > 0 ? { managementAccess: access } : {}),
+      origin: origins.ofHeader(i.entry),
+    };
+  });
+  // Names that policies or routes use without the export defining them (a `show firewall policy` alone, tunnels).
+  const known = new Set(out.map((i) => i.name));
+  for (const name of [...rules.flatMap((r) => [...(r.match.inInterface?.names ?? []), ...(r.match.outInterface?.names ?? [])]), ...routed]) {
+    if (known.has(name)) continue;
+    known.add(name);
+    out.push({ name });
+  }
+  return out;
+}
+
+/** One diagnostic per skipped block; blocks that only differ by their last words (`system replacemsg …`) share one. */
+function noteSkipped(skipped: readonly SkippedBlock[], report: Report): void {
+  const groups = new Map<string, SkippedBlock[]>();
+  for (const s of skipped) {
+    const key = s.path.slice(0, 2).join(' ');
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  for (const [key, list] of groups) {
+    const { level, why } = skippedNote(list[0]!);
+    const what = list.length === 1 ? `"config ${list[0]!.path.join(' ')}"` : `${list.length} "config ${key} …" blocks`;
+    report(list[0]!.line, level, `${what} ${list.length === 1 ? 'is' : 'are'} not read: ${why}`);
+  }
+}
