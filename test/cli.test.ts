@@ -157,6 +157,13 @@ describe('edge-audit trace', () => {
     expect(t).toMatchObject({ decision: 'deny', default: true, rule: null });
   });
 
+  it('follows a DNAT to the filter rule that names the private address, and names the translation', () => {
+    const t = JSON.parse(run(['trace', `${fw}/nat.rules`, '--src', '198.51.100.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5269', '--in', 'eth0', '--out', 'eth1', '--json']).stdout);
+    expect(t.decision).toBe('permit');
+    expect(t.rule.text).toContain('-d 172.16.1.10/31');
+    expect(t.translations.map((x: { line: number; text: string }) => x.text)).toEqual(['-A PREROUTING -d 203.0.113.10/32 -i eth0 -j DNAT --to-destination 172.16.1.10']);
+  });
+
   it('traces one chain with --chain', () => {
     const t = JSON.parse(run(['trace', `${host}/exposed-23456.rules`, '--src', '198.51.100.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '23456', '--chain', 'INPUT', '--in', 'eth0', '--json']).stdout);
     expect(t.decision).toBe('permit');

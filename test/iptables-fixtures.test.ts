@@ -5,7 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditFixture, REPO } from './helpers/fixtures.js';
+import { buildReport } from '../src/report/report.js';
+import { auditFixture, fileLines, REPO } from './helpers/fixtures.js';
+
+const buildReportFor = (audit: ReturnType<typeof auditFixture>) => buildReport([audit], '0.0.0-test');
 
 const XMPP = 'lync2013-xmpp-federation';
 const SIP = 'lync2013-sip-federation-public-im';
@@ -35,6 +38,7 @@ const EXPECTED: Record<string, string[]> = {
     `obsolete-flow ${SIP}/wlm-stun-out@3478`,
   ],
   'network-firewall/uncertain.rules': [`uncertain-verdict ${XMPP}/xmpp-s2s-in@5269`],
+  'network-firewall/nat.rules': [],
   'edge-host/compliant.rules': [],
   'edge-host/exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, 'any-rule @23456'],
   'edge-host/gap.rules': [`missing-flow ${XMPP}/xmpp-s2s-out@5269`, `wrong-direction ${XMPP}/xmpp-s2s-out@5269`],
@@ -62,6 +66,19 @@ describe('iptables fixtures', () => {
     const s2s = audit.requirements.find((r) => r.requirement.rule.id === 'xmpp-s2s-in')!;
     expect(s2s.status).toBe('satisfied');
     expect(new Set(s2s.evaluation!.paths.map((p) => p.family))).toEqual(new Set(['ipv4', 'ipv6']));
+  });
+
+  it('follows DNAT/SNAT whether the profile names the Access Edge by its public or its private addresses', () => {
+    const lines = fileLines('fixtures/iptables/network-firewall/nat.rules');
+    for (const profile of ['edge-audit.json', 'nat-private.edge-audit.json']) {
+      const audit = auditFixture('network-firewall/nat.rules', { profile });
+      expect(audit.findings).toEqual([]);
+      const inbound = audit.requirements.find((r) => r.requirement.rule.id === 'xmpp-s2s-in')!;
+      expect(inbound.status).toBe('satisfied');
+      const translated = buildReportFor(audit).requirements.find((r) => r.id === inbound.requirement.id)!.evidence.filter((e) => e.effect === 'translates');
+      expect(translated.map((e) => e.text)).toEqual([lines[41], lines[42]]);
+      expect(translated.every((e) => e.text.includes('-j DNAT'))).toBe(true);
+    }
   });
 
   it('points a missing flow at the line that blocks it', () => {

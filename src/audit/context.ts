@@ -1,7 +1,8 @@
 import { AddressSet } from '../model/address-set.js';
 import type { HeaderSpace } from '../model/header-space.js';
 import type { Device, InterfaceMatch, Origin, Rule } from '../model/rule-graph.js';
-import type { Zone } from '../model/zone.js';
+import { ZONES, type Zone } from '../model/zone.js';
+import { translation } from '../engine/nat.js';
 import type { DeviceRole, Placement } from '../engine/topology.js';
 import type { Feature, PolicyPack } from '../policy/pack.js';
 import type { LoadedProfile } from '../profile/site-profile.js';
@@ -57,7 +58,12 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
   const rules = () => (permits ??= permitRules(device));
   inferRoles(rules, roles, inferences);
   const interfaces = new Map<string, Zone>(Object.entries(p?.interfaces ?? {}));
-  if (interfaces.size === 0) inferInterfaces(rules(), deviceRole, inferences).forEach((z, name) => interfaces.set(name, z));
+  if (interfaces.size === 0) {
+    // Routes say where addresses are; the rules only hint at it. Rules fill in what routes leave open.
+    inferInterfacesFromRoutes(device, roles, roleZones, inferences).forEach((z, name) => interfaces.set(name, z));
+    const routed = new Set(interfaces.values());
+    inferInterfaces(rules(), deviceRole, inferences, (name, zone) => !interfaces.has(name) && !routed.has(zone)).forEach((z, name) => interfaces.set(name, z));
+  }
   const features = { ...inferFeatures(rules, p?.features ?? {}, inferences), ...(p?.features ?? {}) } as Record<Feature, boolean>;
 
   return {
@@ -144,7 +150,7 @@ function onlyInterface(m: InterfaceMatch | undefined): string | undefined {
   return m && !m.negated && m.names.length === 1 ? m.names[0] : undefined;
 }
 
-function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferences: Inference[]): Map<string, Zone> {
+function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferences: Inference[], wanted: (name: string, zone: Zone) => boolean = () => true): Map<string, Zone> {
   const found = new Map<string, { zone: Zone; evidence: Origin[] }>();
   const note = (name: string | undefined, zone: Zone, origin: Origin) => {
     if (!name || name.endsWith('+')) return;
@@ -168,6 +174,7 @@ function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferen
   }
   const out = new Map<string, Zone>();
   for (const [name, { zone, evidence }] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!wanted(name, zone)) continue;
     out.set(name, zone);
     inferences.push({ field: `interfaces.${name}`, value: zone, reason: 'interface of the rules that carry the documented flows from that side', evidence });
   }
@@ -194,6 +201,51 @@ function inferFeatures(rules: () => Rule[], given: Partial<Record<Feature, boole
             : `no rule permits TCP ${ports.join('/')}`,
       evidence: evidence.slice(0, 5),
     });
+  }
+  return out;
+}
+
+/**
+ * Interfaces placed by the device's routing table: the interface whose most specific route (connected network or
+ * static route) holds a role's addresses faces that role's zone, and the default route's interface faces the
+ * Internet. A role named by a published address is looked up by the real address its NAT rule translates it to,
+ * because that is where the device routes it. The first zone to claim an interface keeps it.
+ */
+export function inferInterfacesFromRoutes(device: Device, roles: ReadonlyMap<string, AddressSet>, roleZones: ReadonlyMap<string, Zone>, inferences: Inference[]): Map<string, Zone> {
+  const out = new Map<string, Zone>();
+  const routes = device.routes ?? [];
+  if (routes.length === 0) return out;
+  const claim = (name: string, zone: Zone, reason: string, evidence: Origin[]) => {
+    if (out.has(name)) return;
+    out.set(name, zone);
+    inferences.push({ field: `interfaces.${name}`, value: zone, reason, evidence });
+  };
+  const byZone = [...roles].filter(([role]) => roleZones.has(role) && roleZones.get(role) !== 'internet').sort(([a], [b]) => ZONES.indexOf(roleZones.get(a)!) - ZONES.indexOf(roleZones.get(b)!));
+  for (const [role, published] of byZone) {
+    const real = realAddresses(device, published);
+    const route = routes
+      .filter((r) => !r.destination.isAnyOfItsFamilies() && real.isSubsetOf(r.destination))
+      .sort((a, b) => compareBig(addressCount(a.destination), addressCount(b.destination)))[0];
+    if (route) claim(route.interface, roleZones.get(role)!, `the ${route.connected ? 'connected network' : 'route'} that holds the addresses of ${role}`, [route.origin]);
+  }
+  for (const route of routes.filter((r) => r.destination.isAnyOfItsFamilies())) {
+    claim(route.interface, 'internet', 'the interface of the default route', [route.origin]);
+  }
+  return out;
+}
+
+const addressCount = (a: AddressSet): bigint => a.v4.size() + a.v6.size();
+const compareBig = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The addresses the device delivers to for these (possibly published) addresses: translated by destination NAT. */
+function realAddresses(device: Device, addresses: AddressSet): AddressSet {
+  let out = addresses;
+  for (const nat of device.nat) {
+    if (nat.kind !== 'destination' || !nat.enabled || !nat.toAddresses) continue;
+    const matched = nat.match.flows.reduce((a, h) => a.union(h.dst), AddressSet.NONE);
+    const part = out.intersect(matched);
+    if (part.isEmpty()) continue;
+    out = out.subtract(part).union(translation(nat).forward({ ...nat.match.flows[0]!, dst: part }).dst);
   }
   return out;
 }

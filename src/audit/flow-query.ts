@@ -1,9 +1,11 @@
 import { AddressSet, type Family } from '../model/address-set.js';
 import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type HeaderSpace } from '../model/header-space.js';
 import type { IntervalSet } from '../model/interval-set.js';
-import type { Device } from '../model/rule-graph.js';
+import type { Device, NatRule } from '../model/rule-graph.js';
+import { asArriving } from '../engine/nat.js';
 import type { Zone } from '../model/zone.js';
-import { evaluatePath, type Decider, type Outcome, type PathContext, type Uncertainty } from '../engine/evaluate.js';
+import { evaluatePath, type Decider, type Outcome, type Uncertainty } from '../engine/evaluate.js';
+import type { PathContext } from '../engine/path-context.js';
 import { isOnDevice, pathsBetween, type Path, type Placement } from '../engine/topology.js';
 
 /** One end of a documented or probed flow: a role, the zone it lives in, and its addresses (absent = any host there). */
@@ -25,6 +27,8 @@ export interface PathEvaluation {
   readonly path: Path;
   readonly family: Family;
   readonly outcomes: Outcome[];
+  /** NAT rules through which a role named by its real address was reached at its published one. */
+  readonly published: readonly NatRule[];
 }
 
 export interface FlowEvaluation {
@@ -38,7 +42,10 @@ export interface FlowEvaluation {
 export interface QueryPath {
   readonly path: Path;
   readonly family: Family;
+  /** The flows as they arrive on this path (a role named by its real address is reached at its published one). */
   readonly space: HeaderSpace;
+  /** The NAT rules that made `space` differ from the roles' addresses as the profile gives them. */
+  readonly published: readonly NatRule[];
 }
 
 /**
@@ -64,9 +71,23 @@ export function queryPaths(device: Device, placement: Placement, query: FlowQuer
     });
     const from = { zone: query.from.zone, local: isOnDevice(placement, query.from.zone) };
     const to = { zone: query.to.zone, local: isOnDevice(placement, query.to.zone) };
-    for (const path of pathsBetween(device, placement, from, to, family)) paths.push({ path, family, space });
+    for (const path of pathsBetween(device, placement, from, to, family)) paths.push({ path, family, ...arriving(device, query, path, space) });
   }
   return { paths, notEvaluated };
+}
+
+/**
+ * The query as its packets arrive on a path: where the profile names a role by the real address behind a NAT rule
+ * that applies on this path, the far side reaches it at the mapped address. A rule without an interface test
+ * (iptables `-d PUBLIC -j DNAT`) is taken to publish to the Internet only; inside, the real address is used as is.
+ */
+function arriving(device: Device, query: FlowQuery, path: Path, space: HeaderSpace): { space: HeaderSpace; published: NatRule[] } {
+  if (device.nat.length === 0) return { space, published: [] };
+  const ctx = pathContext(path);
+  const publishedTo = (zone: Zone) => (rule: NatRule) => rule.match.inInterface !== undefined || zone === 'internet';
+  const dst = query.to.addresses ? asArriving(device.nat, 'destination', space.dst, ctx, publishedTo(query.from.zone)) : { addresses: space.dst, rules: [] };
+  const src = query.from.addresses ? asArriving(device.nat, 'source', space.src, ctx, publishedTo(query.to.zone)) : { addresses: space.src, rules: [] };
+  return { space: { ...space, dst: dst.addresses, src: src.addresses }, published: [...dst.rules, ...src.rules] };
 }
 
 export function pathContext(path: Path): PathContext {
@@ -78,7 +99,7 @@ export function evaluateFlow(device: Device, placement: Placement, query: FlowQu
   const { paths, notEvaluated } = queryPaths(device, placement, query);
   return {
     query,
-    paths: paths.map(({ path, family, space }) => ({ path, family, outcomes: evaluatePath(device, path.filters, [space], pathContext(path)) })),
+    paths: paths.map(({ path, family, space, published }) => ({ path, family, published, outcomes: evaluatePath(device, path.filters, [space], pathContext(path)) })),
     notEvaluated,
   };
 }
@@ -100,6 +121,8 @@ export interface DecidedPart {
   readonly decidedBy?: Decider;
   readonly uncertainty: readonly Uncertainty[];
   readonly path: Path;
+  /** The NAT rules the flows passed through, and those by which a role named by its real address was reached. */
+  readonly translations: readonly NatRule[];
 }
 
 export type FlowStatus = 'satisfied' | 'partial' | 'missing' | 'uncertain' | 'not-on-path';
@@ -128,10 +151,16 @@ export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
   // No path because the export lacks the flow's address family is not the same as a flow that never crosses the device.
   if (evaluation.paths.length === 0) return { status: notes.length > 0 ? 'uncertain' : 'not-on-path', permitted, denied, uncertain, notes };
 
+  const published = [...new Set(evaluation.paths.flatMap((p) => p.published))];
+  if (published.length > 0) {
+    const where = published.map((r) => `${r.origin.file}:${r.origin.line}`).join(', ');
+    notes.push(`evaluated with the addresses packets carry on arrival, which the profile's addresses are translated from or to (${where})`);
+  }
   const assumed = evaluation.paths.some((p) => p.path.assumed);
   for (const pe of evaluation.paths) {
     for (const o of pe.outcomes) {
-      const part: DecidedPart = { flows: o.flows, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}), uncertainty: o.uncertainty, path: pe.path };
+      const translations = [...new Set([...pe.published, ...o.translations])];
+      const part: DecidedPart = { flows: o.flows, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}), uncertainty: o.uncertainty, path: pe.path, translations };
       if (o.uncertainty.length > 0) uncertain.push(part);
       else if (o.decision === 'permit') permitted.push(part);
       else denied.push(part);

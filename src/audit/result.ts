@@ -18,7 +18,7 @@ export interface Evidence {
   readonly file: string;
   readonly line: number;
   readonly text: string;
-  readonly effect: 'permits' | 'blocks' | 'uncertain' | 'context';
+  readonly effect: 'permits' | 'blocks' | 'uncertain' | 'translates' | 'context';
 }
 
 /** A flow in words a reviewer can check against the documentation row. */
@@ -72,9 +72,12 @@ export function deciderEvidence(d: Decider, decision: 'permit' | 'deny', file: s
   return [...jumps, implicit];
 }
 
-/** Who permits (or blocks) each part of a verdict. */
+/** Who permits (or blocks) each part of a verdict, and the address translations the verdict was reached through. */
 export function partsEvidence(parts: readonly DecidedPart[], decision: 'permit' | 'deny', file: string): Evidence[] {
-  return parts.flatMap((p) => (p.decidedBy ? deciderEvidence(p.decidedBy, decision, file) : []));
+  return parts.flatMap((p) => [
+    ...p.translations.map((t) => originEvidence(t.origin, 'translates')),
+    ...(p.decidedBy ? deciderEvidence(p.decidedBy, decision, file) : []),
+  ]);
 }
 
 /** The uncertain rules that the verdict on these parts depends on. */

@@ -1,7 +1,8 @@
 import { headerSpace, intersectFlows, Ports, Protocols, type HeaderSpace } from '../model/header-space.js';
 import type { Device, Filter, Rule } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
-import { appliesTo, evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
+import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
+import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
 import { roleEnd, type AuditContext } from '../audit/context.js';
 import { pathContext, queryPaths, tcpOrUdp, type FlowEnd, type QueryPath } from '../audit/flow-query.js';

@@ -1,6 +1,6 @@
 import { AddressError, AddressSet } from '../model/address-set.js';
 import { headerSpace, Ports, protocolNumber, Protocols, PORTED_PROTOCOLS } from '../model/header-space.js';
-import type { Device, Filter, Hook } from '../model/rule-graph.js';
+import type { Device, Filter, Hook, Origin } from '../model/rule-graph.js';
 import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
 import { filtersOn } from '../engine/topology.js';
 import { readDevices, selectDevices } from './input.js';
@@ -38,6 +38,8 @@ export interface TraceResult {
   readonly path: readonly { readonly filter: string; readonly decision: 'permit' | 'deny' | 'jump'; readonly rule: RuleRef | null; readonly default: boolean }[];
   /** Rules whose match edge-audit cannot evaluate exactly and that could change this decision. */
   readonly uncertain: readonly { readonly reason: string; readonly rule: RuleRef | null }[];
+  /** The address translations applied to the packet (filters after them saw the translated addresses). */
+  readonly translations: readonly RuleRef[];
 }
 
 export function runTrace(file: string, opts: TraceOptions): { output: string; result: TraceResult } {
@@ -107,9 +109,11 @@ function pathFor(device: Device, opts: TraceOptions, family: 'ipv4' | 'ipv6'): F
   return filtersOn(device, hook, family, opts.in, opts.out);
 }
 
+const originRef = (o: Origin): RuleRef => ({ file: o.file, line: o.line, text: o.text });
+
 function ref(d: Decider | undefined): RuleRef | null {
   const o = d?.rule?.origin ?? d?.filter.defaultOrigin;
-  return o ? { file: o.file, line: o.line, text: o.text } : null;
+  return o ? originRef(o) : null;
 }
 
 function describe(o: Outcome, path: readonly Filter[]): TraceResult {
@@ -126,14 +130,16 @@ function describe(o: Outcome, path: readonly Filter[]): TraceResult {
     default: o.decidedBy ? !o.decidedBy.rule : path.length === 0,
     filter: o.decidedBy?.filter.name ?? null,
     path: path_,
-    uncertain: o.uncertainty.map((u) => ({ reason: u.reason, rule: u.rule ? { file: u.rule.origin.file, line: u.rule.origin.line, text: u.rule.origin.text } : null })),
+    uncertain: o.uncertainty.map((u) => ({ reason: u.reason, rule: u.rule ? originRef(u.rule.origin) : null })),
+    translations: o.translations.map((t) => originRef(t.origin)),
   };
 }
 
 function formatText(r: TraceResult): string {
+  const nat = r.translations.map((t) => `  translated by ${t.file}:${t.line}: ${t.text}`);
   const lines = r.path.map((s) => `  ${s.filter}: ${s.decision}${s.decision === 'jump' ? '' : ` by ${s.default ? 'default policy' : 'rule'}`}${s.rule ? ` (${s.rule.file}:${s.rule.line}: ${s.rule.text})` : ''}`);
   if (r.path.length === 0) lines.push('  no filter on this path: the packet is not filtered');
   const head = `${r.decision.toUpperCase()}${r.uncertain.length ? ' (uncertain)' : ''}`;
   const unsure = r.uncertain.map((u) => `  may change if: ${u.reason}`);
-  return `${[head, ...lines, ...unsure].join('\n')}\n`;
+  return `${[head, ...nat, ...lines, ...unsure].join('\n')}\n`;
 }

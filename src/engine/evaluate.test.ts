@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
 import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type HeaderSpace } from '../model/header-space.js';
 import type { Device, Filter, Rule, RuleAction, RuleMatch } from '../model/rule-graph.js';
-import { evaluatePath, interfaceMatches, type Outcome } from './evaluate.js';
+import { evaluatePath, type Outcome } from './evaluate.js';
+import { interfaceMatches } from './path-context.js';
 import { candidateRules } from './rule-index.js';
 
 let line = 0;

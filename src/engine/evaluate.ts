@@ -4,7 +4,9 @@ import {
   type FlowSet,
   type HeaderSpace,
 } from '../model/header-space.js';
-import type { Decision, Device, Filter, InterfaceMatch, Rule } from '../model/rule-graph.js';
+import type { Decision, Device, Filter, NatRule, Rule } from '../model/rule-graph.js';
+import { backAll, forwardAll, natPieces, seenAt, type NatPiece } from './nat.js';
+import { appliesTo, type PathContext } from './path-context.js';
 import { candidateRules } from './rule-index.js';
 
 /** The rule that made a decision, or the filter's default when `rule` is absent. */
@@ -38,14 +40,8 @@ export interface Outcome {
   readonly permittedBy: readonly Decider[];
   /** Non-empty: this verdict holds only if these uncertain rules or inputs turn out one particular way. */
   readonly uncertainty: readonly Uncertainty[];
-}
-
-/** The packet's context that is not a flow-set dimension. */
-export interface PathContext {
-  /** Ingress interface; absent for traffic the device originates. */
-  readonly in?: string;
-  /** Egress interface; absent for traffic addressed to the device. */
-  readonly out?: string;
+  /** The address translations applied to these flows (`flows` names them as they arrived). */
+  readonly translations: readonly NatRule[];
 }
 
 interface Decided {
@@ -67,28 +63,38 @@ const MAX_CALL_DEPTH = 64;
 /**
  * Evaluates a flow set along a path: the filters a flow meets in order, each of which must permit it.
  * Returns a partition of `flows` into outcomes, each attributed to the rule (or default) that decided it.
+ * Flows are named as they arrived; each filter sees them translated by the NAT rules it comes after.
  */
 export function evaluatePath(device: Device, path: readonly Filter[], flows: FlowSet, ctx: PathContext): Outcome[] {
+  return natPieces(device.nat, [...flows], ctx).flatMap((piece) => evaluatePiece(device, path, piece, ctx));
+}
+
+function evaluatePiece(device: Device, path: readonly Filter[], piece: NatPiece, ctx: PathContext): Outcome[] {
   const outcomes: Outcome[] = [];
   const overlays: Overlay[] = [];
-  let passing: { flows: HeaderSpace[]; permittedBy: Decider[] }[] = [{ flows: [...flows], permittedBy: [] }];
+  const translations = piece.translations.map((t) => t.rule);
+  let passing: { flows: HeaderSpace[]; permittedBy: Decider[] }[] = [{ flows: piece.flows, permittedBy: [] }];
+  let manyToOneSeen: NatRule | undefined;
 
   path.forEach((filter, stage) => {
+    const seen = seenAt(piece, filter.attachment?.stage ?? stage);
+    manyToOneSeen ??= seen.find((t) => t.manyToOne)?.rule;
     const next: typeof passing = [];
     for (const group of passing) {
       const stageOverlays: Overlay[] = [];
-      const result = evaluateFilter(device, filter, group.flows, ctx, stageOverlays, []);
-      for (const o of stageOverlays) overlays.push({ ...o, stage });
+      const result = evaluateFilter(device, filter, forwardAll(seen, group.flows), ctx, stageOverlays, []);
+      for (const o of stageOverlays) overlays.push({ ...o, flows: backAll(seen, o.flows), stage });
       // Flows that come back out of an attached filter (after a goto'd chain returns) get its default, as in iptables.
       const decided = [...result.decided];
       if (result.returned.length > 0) {
         decided.push({ flows: result.returned, decision: filter.defaultAction === 'deny' ? 'deny' : 'permit', decider: { filter, via: [] } });
       }
       for (const d of decided) {
+        const flows = backAll(seen, d.flows);
         if (d.decision === 'deny') {
-          outcomes.push({ flows: d.flows, decision: 'deny', decidedBy: d.decider, stage, permittedBy: group.permittedBy, uncertainty: [] });
+          outcomes.push({ flows, decision: 'deny', decidedBy: d.decider, stage, permittedBy: group.permittedBy, uncertainty: [], translations });
         } else {
-          next.push({ flows: d.flows, permittedBy: [...group.permittedBy, d.decider] });
+          next.push({ flows, permittedBy: [...group.permittedBy, d.decider] });
         }
       }
     }
@@ -105,9 +111,21 @@ export function evaluatePath(device: Device, path: readonly Filter[], flows: Flo
       stage: Math.max(0, path.length - 1),
       permittedBy: group.permittedBy,
       uncertainty: [],
+      translations,
     });
   }
-  return overlays.reduce(applyOverlay, outcomes.filter((o) => o.flows.length > 0));
+  const result = overlays.reduce(applyOverlay, outcomes.filter((o) => o.flows.length > 0));
+  return manyToOneSeen ? ambiguousTranslation(result, manyToOneSeen) : result;
+}
+
+/**
+ * A translation that maps several addresses onto one (or one onto a pool) hides which translated flow an
+ * arriving flow becomes; when the filters treat those differently, each verdict holds only for some of them.
+ */
+function ambiguousTranslation(outcomes: Outcome[], rule: NatRule): Outcome[] {
+  if (new Set(outcomes.map((o) => o.decision)).size < 2) return outcomes;
+  const reason = `address translation maps several addresses or ports onto one, and the filters treat them differently (${rule.origin.file}:${rule.origin.line})`;
+  return outcomes.map((o) => ({ ...o, uncertainty: [...o.uncertainty, { reason }] }));
 }
 
 /**
@@ -188,21 +206,6 @@ export function inDecisionOrder(filter: Filter): Filter {
     decisionOrders.set(filter, ordered);
   }
   return ordered;
-}
-
-/** Whether the rule can match a new connection on this path at all (interfaces, connection state). */
-export function appliesTo(rule: Rule, ctx: PathContext): boolean {
-  const { inInterface, outInterface, states } = rule.match;
-  if (states && !states.includes('new')) return false;
-  if (inInterface && !interfaceMatches(inInterface, ctx.in)) return false;
-  if (outInterface && !interfaceMatches(outInterface, ctx.out)) return false;
-  return true;
-}
-
-/** `eth+` matches every name starting with `eth`; a flow without that interface never matches a positive test. */
-export function interfaceMatches(m: InterfaceMatch, name: string | undefined): boolean {
-  const hit = name !== undefined && m.names.some((n) => (n.endsWith('+') ? name.startsWith(n.slice(0, -1)) : name === n));
-  return m.negated ? !hit : hit;
 }
 
 /**

@@ -16,11 +16,15 @@ import { exportFromText } from '../../parsers/export-file.js';
 export const REPO = packageRoot();
 const packs = loadPacks();
 
-/** `name` relative to fixtures/iptables; `profile: false` audits without a site profile, so everything is inferred. */
-export function auditFixture(name: string, opts: { profile?: boolean } = {}): InputAudit {
+/**
+ * `name` relative to fixtures/iptables; `profile: false` audits without a site profile, so everything is inferred;
+ * `profile: 'x.edge-audit.json'` uses that profile from the fixture's folder instead of the one the CLI would find.
+ */
+export function auditFixture(name: string, opts: { profile?: boolean | string } = {}): InputAudit {
   const file = `fixtures/iptables/${name}`;
   const dir = name.split('/')[0]!;
-  const profileFile = `fixtures/iptables/${dir}/${name.endsWith('dual-stack.rules') ? 'dual-stack.edge-audit.json' : 'edge-audit.json'}`;
+  const profileName = typeof opts.profile === 'string' ? opts.profile : name.endsWith('dual-stack.rules') ? 'dual-stack.edge-audit.json' : 'edge-audit.json';
+  const profileFile = `fixtures/iptables/${dir}/${profileName}`;
   const profile = opts.profile === false ? undefined : { ...loadProfile(join(REPO, profileFile)), file: profileFile };
   return auditDevice(iptablesParser.parse(exportFromText(file, readFileSync(join(REPO, file), 'utf8')), {})[0]!, profile, packs);
 }

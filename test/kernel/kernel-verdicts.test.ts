@@ -86,6 +86,12 @@ const NF_COMPLIANT: Probe[] = [
 /** Extra probes for a fixture's own defect. */
 const NF_EXTRA: Record<string, Probe[]> = {
   'compliant.rules': NF_COMPLIANT,
+  'nat.rules': [
+    tcp('dmz', '172.16.1.10', PARTNER, 5269, dmzToInet, 'nat: Access Edge (private address) -> Internet 5269'),
+    tcp('dmz', '172.16.1.11', PARTNER, 5061, dmzToInet, 'nat: Access Edge (private address) -> Internet 5061'),
+    tcp('inet', INTERNET, AE1, 4443, inetToDmz, 'nat: Internet -> Access Edge 4443 (not published)'),
+    tcp('inet', INTERNET, '172.16.1.10', 5269, inetToDmz, 'nat: Internet -> the private address itself (no DNAT, still permitted by LYNC-EXT)'),
+  ],
   'compliant-counters.rules': NF_COMPLIANT,
   'any-service.rules': [
     tcp('inet', INTERNET, AE1, 5062, inetToDmz, 'any-service: 5062 to .10'),

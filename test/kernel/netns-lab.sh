@@ -12,7 +12,7 @@
 # Topologies (namespaces are named ea-k-<pid>-<role>; each leg is a veth pair, the firewall side named exactly as
 # in the fixtures, the host side "up0"):
 #   network-firewall  router "fw": eth0 198.51.100.1/24 - inet (198.51.100.7; fw's default route points at it)
-#                                  eth1 203.0.113.1/24  - dmz (Access Edge 203.0.113.10, .11)
+#                                  eth1 203.0.113.1/24  - dmz (Access Edge 203.0.113.10, .11; privately 172.16.1.10, .11)
 #                                  eth2 10.10.1.1/24    - edgeint (Edge internal 10.10.1.10, .11)
 #                                  eth3 10.20.0.1/24    - lan (Front End 10.20.0.5; 10.20.0.0/16 and 10.99.0.0/16 routed there)
 #   edge-host         Edge "edge": eth0 203.0.113.10/24 - inet (203.0.113.1, 198.51.100.7; edge's default route)
@@ -117,6 +117,10 @@ case $kind in
     for ns in fw inet dmz edgeint lan; do add_ns "$ns"; done
     leg fw eth0 198.51.100.1/24 inet 198.51.100.7/24
     leg fw eth1 203.0.113.1/24 dmz 203.0.113.10/24 203.0.113.11/24
+    # nat.rules publishes the Access Edge from private DMZ addresses: the dmz host owns those too.
+    ip -n "${prefix}dmz" addr add 172.16.1.10/32 dev up0
+    ip -n "${prefix}dmz" addr add 172.16.1.11/32 dev up0
+    ip -n "${prefix}fw" route add 172.16.1.0/24 via 203.0.113.10
     leg fw eth2 10.10.1.1/24 edgeint 10.10.1.10/24 10.10.1.11/24
     leg fw eth3 10.20.0.1/24 lan 10.20.0.5/24
     ip -n "${prefix}fw" route add default via 198.51.100.7
@@ -178,14 +182,17 @@ while read -r src_ns src dst proto dport sport rest || [[ -n ${src_ns:-} ]]; do
   fi
   if [[ $src_ns == "$fw" ]]; then chain=OUTPUT; elif [[ $out_if == - ]]; then chain=INPUT; else chain=FORWARD; fi
 
+  # On arrival the packet carries the probe's 5-tuple. Once it has passed the nat table (DNAT before the filter,
+  # SNAT after it) its addresses may differ; its source port is unique to the probe, so that alone identifies it.
   match="-s $src/32 -d $dst/32 -p $proto -m $proto --sport $sport --dport $dport"
-  count_rule() { counting_rules[$1]+="*$2"$'\n'"-A $3 $match -m comment --comment eak-$4-$n"$'\n'"COMMIT"$'\n'; }
-  count_rule "$fw" raw "$arrive_chain" arrived
+  translated_match="-p $proto -m $proto --sport $sport"
+  count_rule() { counting_rules[$1]+="*$2"$'\n'"-A $3 $4 -m comment --comment eak-$5-$n"$'\n'"COMMIT"$'\n'; }
+  count_rule "$fw" raw "$arrive_chain" "$match" arrived
   if [[ $chain == INPUT ]]; then
-    count_rule "$fw" security INPUT passed
+    count_rule "$fw" security INPUT "$translated_match" passed
   else
-    count_rule "$fw" mangle POSTROUTING left
-    count_rule "$obs_ns" raw PREROUTING delivered
+    count_rule "$fw" mangle POSTROUTING "$translated_match" left
+    count_rule "$obs_ns" raw PREROUTING "$translated_match" delivered
   fi
   senders[$src_ns]+=" $proto,$src,$dst,$sport,$dport"
 
