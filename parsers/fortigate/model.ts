@@ -24,6 +24,7 @@ import { parseTree, valueOf, type Block, type ConfigTree, type Entry, type HasSe
 /** Blocks read, by path, in a VDOM's scope or the global one. */
 const READ_BLOCKS: ReadonlySet<string> = new Set([
   'system global',
+  'system admin',
   'system interface',
   'system zone',
   'system settings',

@@ -94,7 +94,7 @@ export function policySourceNat(policies: readonly { entry: Entry; rule: Rule }[
     const pools = valueOf(entry, 'ippool') === 'enable' ? valuesOf(entry, 'poolname') : [];
     for (const vip of staticVips) {
       if (pools.length > 0 && !vip.natSourceVip) continue;
-      const reverse = reverseVip(vip, rule.match, rule.id, base);
+      const reverse = reverseVip(vip, rule.match, rule.id, { ...base, origin: ctx.origins.ofNode(vip.entry) });
       if (reverse) out.push(reverse);
     }
     const to = pools.length > 0 ? poolAddresses(entry, pools, ctx) : egressAddresses(rule.match, ctx);

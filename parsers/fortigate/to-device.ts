@@ -15,6 +15,7 @@ import { AddressSet } from '../../src/model/address-set.js';
 import { AddressResolver, type Report } from './addresses.js';
 import { interfaceSubnet, readInterfaces, type Interfaces } from './interfaces.js';
 import { blocksAt, entriesAt, settingsAt, skippedNote, tableOf, type FortiConfig, type Scope } from './model.js';
+import { managementAccess, type ManagementContext } from './management.js';
 import { centralSourceNat, destinationNat, policySourceNat } from './nat.js';
 import { Origins } from './origins.js';
 import { LOCAL_IN, LOCAL_IN6, matchVipDefault, POLICY, POLICY6, policyRules, type PolicyContext, type PolicyKind } from './policies.js';
@@ -94,7 +95,12 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
     file,
     // FortiOS filters both families: IPv6 that no policy permits meets the implicit deny.
     families: ['ipv4', 'ipv6'],
-    interfaces: networkInterfaces(interfaces, origins, [...filters.values()].flatMap((f) => f.rules), routes.map((r) => r.interface)),
+    interfaces: networkInterfaces(
+      interfaces,
+      { origins, global: settingsAt(blocks, 'system global'), admins: entriesAt(blocks, 'system admin'), localIn },
+      [...filters.values()].flatMap((f) => f.rules),
+      routes.map((r) => r.interface),
+    ),
     filters,
     nat,
     routes,
@@ -131,16 +137,16 @@ function intrazoneRules(interfaces: Interfaces, origins: Origins): Rule[] {
   return out;
 }
 
-function networkInterfaces(interfaces: Interfaces, origins: Origins, rules: readonly Rule[], routed: readonly string[]): NetworkInterface[] {
+function networkInterfaces(interfaces: Interfaces, management: ManagementContext, rules: readonly Rule[], routed: readonly string[]): NetworkInterface[] {
   const out: NetworkInterface[] = interfaces.list.map((i) => {
     const zone = interfaces.zoneOf.get(i.name);
-    const access = i.access.flatMap((s) => s.values.map((service) => ({ service: service.toLowerCase(), origin: origins.ofSetting(s) })));
+    const access = managementAccess(i, management);
     return {
       name: i.name,
       ...(i.addresses.length > 0 ? { addresses: i.addresses.reduce((acc, a) => acc.union(a.host), AddressSet.NONE) } : {}),
       ...(zone ? { zone } : {}),
       ...(access.length > 0 ? { managementAccess: access } : {}),
-      origin: origins.ofHeader(i.entry),
+      origin: management.origins.ofHeader(i.entry),
     };
   });
   // Names that policies or routes use without the export defining them (a `show firewall policy` alone, tunnels).
