@@ -36,9 +36,9 @@ export function complement(family: Family, b: Bounds): Bounds {
 }
 
 export function unionAll(items: Iterable<Bounds>): Bounds {
-  let out = exact(AddressSet.NONE);
-  for (const b of items) out = union(out, b);
-  return out;
+  let out: Bounds | undefined;
+  for (const b of items) out = out ? union(out, b) : b;
+  return out ?? exact(AddressSet.NONE);
 }
 
 export function isExact(b: Bounds): boolean {

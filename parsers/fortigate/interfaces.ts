@@ -8,6 +8,7 @@
  * A policy or route naming a zone names its member interfaces.
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
+import type { InterfaceMatch } from '../../src/model/rule-graph.js';
 import { blocksAt, entriesAt, ModelError } from './model.js';
 import { blockOf, settingOf, valueOf, valuesOf, type Block, type Entry, type Setting } from './tree.js';
 
@@ -117,7 +118,7 @@ function sdwanZones(blocks: readonly Block[]): Zone[] {
  * The interfaces a policy field names (`set srcintf "wan1" "inside-zone"`): zones become their members; `any` (or
  * nothing) means no interface test.
  */
-export function expandInterfaces(interfaces: Interfaces, names: readonly string[]): string[] | undefined {
+function expandInterfaces(interfaces: Interfaces, names: readonly string[]): string[] | undefined {
   if (names.length === 0 || names.includes('any')) return undefined;
   const out: string[] = [];
   for (const n of names) {
@@ -125,6 +126,23 @@ export function expandInterfaces(interfaces: Interfaces, names: readonly string[
     for (const m of zone ? zone.members : [n]) if (!out.includes(m)) out.push(m);
   }
   return out;
+}
+
+const tests = new WeakMap<Interfaces, Map<string, InterfaceMatch | undefined>>();
+
+/**
+ * The interface test of a policy field, shared by every policy that names the same interfaces: a 100,000-policy
+ * configuration names a few dozen interface lists.
+ */
+export function interfaceTest(interfaces: Interfaces, names: readonly string[]): InterfaceMatch | undefined {
+  let cache = tests.get(interfaces);
+  if (!cache) tests.set(interfaces, (cache = new Map()));
+  const key = names.join('\n');
+  if (!cache.has(key)) {
+    const expanded = expandInterfaces(interfaces, names);
+    cache.set(key, expanded ? { names: expanded, negated: false } : undefined);
+  }
+  return cache.get(key);
 }
 
 /** The subnet of an interface's first address of the family (for `interface-subnet` addresses). */

@@ -104,6 +104,9 @@ export class ModelError extends Error {
   }
 }
 
+/** Read blocks whose entries are read only when converted: the big tables of a large configuration. */
+const LAZY_BLOCKS: ReadonlySet<string> = new Set([...READ_BLOCKS].filter((p) => p.startsWith('firewall ')));
+
 const pathKey = (path: readonly string[]): string => path.join(' ');
 const isContainer = (path: readonly string[]): boolean => path.length === 1 && (path[0] === 'vdom' || path[0] === 'global');
 
@@ -114,8 +117,14 @@ const keep: KeepBlock = (chain) => {
   return scoped.length > 1 || READ_BLOCKS.has(pathKey(scoped[0]!));
 };
 
+/** Entries of the big tables at scope level stay unread until converted. */
+const lazy: KeepBlock = (chain) => {
+  const scoped = isContainer(chain[0]!) ? chain.slice(1) : chain;
+  return scoped.length === 1 && LAZY_BLOCKS.has(pathKey(scoped[0]!));
+};
+
 export function readConfig(text: string): FortiConfig {
-  const tree = parseTree(text, keep);
+  const tree = parseTree(text, keep, lazy);
   const version = versionOf(tree);
   const vdomBlocks = tree.blocks.filter((b) => isContainer(b.path) && b.path[0] === 'vdom');
   const globalBlock = tree.blocks.find((b) => isContainer(b.path) && b.path[0] === 'global');

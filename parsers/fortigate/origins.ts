@@ -15,6 +15,10 @@ export class Origins {
     private readonly text: string,
   ) {}
 
+  get fileName(): string {
+    return this.file;
+  }
+
   /** A setting's line, trimmed. */
   ofSetting(s: Setting): Origin {
     if (s.secret) return { file: this.file, line: s.line, text: `set ${s.key} ${REDACTED}` };
@@ -23,8 +27,16 @@ export class Origins {
     return { file: this.file, line: s.line, text: this.text.slice(s.start, end).trim() };
   }
 
-  /** An entry or block: its lines from `edit`/`config` to `next`/`end`, dedented, secrets redacted. */
+  /**
+   * An entry or block: its lines from `edit`/`config` to `next`/`end`, dedented, secrets redacted. The text is
+   * made when first read: a 100,000-policy configuration quotes back only the few policies findings name.
+   */
   ofNode(node: Node): Origin {
+    return new NodeOrigin(this, node);
+  }
+
+  /** The text of an entry or block as ofNode quotes it. */
+  render(node: Node): string {
     let body = this.text.slice(node.start, node.end);
     if (body.includes('\r')) body = body.replace(/\r/g, '');
     const indent = body.length - body.trimStart().length;
@@ -35,7 +47,7 @@ export class Origins {
       if (!dedent) dedenters.set(indent, (dedent = new RegExp(`^ {1,${indent}}`, 'gm')));
       body = body.replace(dedent, '');
     }
-    return { file: this.file, line: node.line, text: body };
+    return body;
   }
 
   /** The opening line of an entry or block alone (`edit "wan1"`), trimmed. */
@@ -68,4 +80,28 @@ function redactLines(body: string, firstLine: number, secrets: readonly Setting[
     k += secret.endLine - secret.line;
   }
   return out.join('\n');
+}
+
+/** An origin whose text is made on first read; JSON and copies see an ordinary `{ file, line, text }`. */
+class NodeOrigin implements Origin {
+  readonly file: string;
+  readonly line: number;
+  readonly #origins: Origins;
+  readonly #node: Node;
+  #text: string | undefined;
+
+  constructor(origins: Origins, node: Node) {
+    this.file = origins.fileName;
+    this.line = node.line;
+    this.#origins = origins;
+    this.#node = node;
+  }
+
+  get text(): string {
+    return (this.#text ??= this.#origins.render(this.#node));
+  }
+
+  toJSON(): Origin {
+    return { file: this.file, line: this.line, text: this.text };
+  }
 }

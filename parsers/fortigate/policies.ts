@@ -16,14 +16,14 @@
  */
 import { AddressSet, type Family } from '../../src/model/address-set.js';
 import { headerSpace, intersectFlows, subtractFlows, type HeaderSpace } from '../../src/model/header-space.js';
-import type { InterfaceMatch, Rule, RuleAction } from '../../src/model/rule-graph.js';
+import type { Rule, RuleAction } from '../../src/model/rule-graph.js';
 import type { AddressResolver, Report } from './addresses.js';
 import { mergeReasons, unknown, type Bounds } from './bounds.js';
-import { expandInterfaces, type Interfaces } from './interfaces.js';
+import { interfaceTest, type Interfaces } from './interfaces.js';
 import type { Version } from './model.js';
 import type { Origins } from './origins.js';
 import type { ServiceBounds, ServiceResolver } from './services.js';
-import { settingOf, valueOf, valuesOf, type Entry } from './tree.js';
+import { fieldsFor, valuesOf, type Entry, type Fields, type Setting } from './tree.js';
 import { vipPreimage, type Vip } from './vips.js';
 
 /** How one kind of policy table names its fields. */
@@ -73,6 +73,22 @@ const NARROWING: readonly (readonly [string, string])[] = [
   ['vlan-filter', 'applies only to some VLANs'],
 ];
 
+/** Shared by every rule that has them: 100,000 rules need not carry 100,000 copies. */
+const PERMIT: RuleAction = { type: 'permit' };
+const DENY: RuleAction = { type: 'deny' };
+const REJECT: RuleAction = { type: 'deny', reject: true };
+const NONE: readonly string[] = [];
+
+/** Every setting a policy conversion reads: the others (uuid, logging, security profiles) are never looked at. */
+const POLICY_KEYS: readonly string[] = [
+  ...new Set([
+    ...[POLICY, POLICY6, LOCAL_IN, LOCAL_IN6].flatMap((k) => [k.inKey, ...(k.outKey ? [k.outKey] : []), ...k.families.flatMap(([, src, dst]) => [src, dst, `${src}-negate`, `${dst}-negate`])]),
+    ...NARROWING.map(([key]) => key),
+    ...['action', 'status', 'name', 'comments', 'schedule', 'service', 'service-negate', 'send-deny-packet', 'match-vip', 'nat', 'ippool', 'poolname'],
+    ...['internet-service', 'internet-service-src', 'internet-service6', 'internet-service6-src', 'ztna-status', 'policy-expiry', 'policy-expiry-date', 'tos', 'tos-mask'],
+  ]),
+];
+
 /** Whether a deny policy without `set match-vip` matches VIP traffic: the default changed to enable in FortiOS 7.2.4. */
 export function matchVipDefault(version: Version | undefined): boolean | undefined {
   if (!version) return undefined;
@@ -80,38 +96,43 @@ export function matchVipDefault(version: Version | undefined): boolean | undefin
   return v >= 70204 ? true : v < 70203 ? false : undefined;
 }
 
-/**
- * The rule of one policy entry; two when whether a deny policy applies to VIP traffic is unknown (its VIP part is then
- * a second, uncertain rule right after the first).
- */
-export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext): Rule[] {
+/** The rules of one policy, and its source NAT settings when it translates (`set nat enable`). */
+export interface ConvertedPolicy {
+  /** One rule; two when whether a deny policy applies to VIP traffic is unknown (its VIP part is then a second, uncertain rule right after the first). */
+  readonly rules: Rule[];
+  /** `set nat enable` on an accepting policy, with its IP pools (`set ippool enable`, `set poolname`). */
+  readonly nat?: { readonly setting: Setting; readonly pools: readonly string[] };
+}
+
+export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext): ConvertedPolicy {
   const id = `${kind.id}/${entry.name}`;
-  const actionName = valueOf(entry, 'action') ?? 'deny';
-  const action = ruleAction(entry, actionName, id, ctx);
-  const inNames = expandInterfaces(ctx.interfaces, valuesOf(entry, kind.inKey));
-  const outNames = kind.outKey ? expandInterfaces(ctx.interfaces, valuesOf(entry, kind.outKey)) : undefined;
-  const policyReasons = narrowing(entry);
-  const service = serviceBounds(entry, ctx);
-  const matchVip = actionName === 'deny' && kind.vips && !ctx.centralNat ? matchVipOf(entry, ctx) : false;
+  const f = fieldsFor(entry, POLICY_KEYS);
+  const actionName = f.value('action') ?? 'deny';
+  const action = ruleAction(f, entry.line, actionName, id, ctx);
+  const inTest = interfaceTest(ctx.interfaces, f.values(kind.inKey));
+  const outTest = kind.outKey ? interfaceTest(ctx.interfaces, f.values(kind.outKey)) : undefined;
+  const policyReasons = narrowing(f);
+  const service = serviceBounds(f, entry.line, ctx);
+  const matchVip = actionName === 'deny' && kind.vips && !ctx.centralNat ? matchVipOf(f, ctx) : false;
 
   const certain: HeaderSpace[] = [];
   const possible: HeaderSpace[] = [];
   const vipTraffic: HeaderSpace[] = [];
   let reasons: readonly string[] = service.reasons;
   for (const [family, srcKey, dstKey] of kind.families) {
-    const srcNames = valuesOf(entry, srcKey);
-    const dstNames = valuesOf(entry, dstKey);
+    const srcNames = f.values(srcKey);
+    const dstNames = f.values(dstKey);
     if (srcNames.length === 0 && dstNames.length === 0) continue;
-    const src = sourceBounds(entry, family, srcNames, srcKey, ctx);
+    const src = sourceBounds(f, entry.line, family, srcNames, srcKey, ctx);
     const { addresses, vips } = splitDestinations(dstNames, family, kind, ctx);
-    const dst = destinationBounds(entry, family, addresses, dstKey, ctx, vips.length > 0);
+    const dst = destinationBounds(f, entry.line, family, addresses, dstKey, ctx, vips.length > 0);
     reasons = mergeReasons(reasons, mergeReasons(src.reasons, dst.reasons));
     const regular = {
       certain: product(src.certain, dst.certain, service.certain),
       possible: product(src.possible, dst.possible, service.possible),
     };
     if (family === 'ipv4' && ctx.grabs.size > 0) {
-      const { grabs, reason } = applicableGrabs(ctx, inNames);
+      const { grabs, reason } = applicableGrabs(ctx, inTest?.names);
       if (reason) reasons = mergeReasons(reasons, [reason]);
       certain.push(...subtractFlows(regular.certain, grabs));
       possible.push(...subtractFlows(regular.possible, grabs));
@@ -134,21 +155,24 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
   if (matchVip === true) possible.push(...vipTraffic);
   if (matchVip === true && reasons.length === 0) certain.push(...vipTraffic);
 
-  const uncertain = [...policyReasons, ...(reasons.length > 0 && !sameFlows(certain, possible) ? reasons : [])];
+  const boundsDiffer = reasons.length > 0 && !sameFlows(certain, possible);
+  const uncertain = policyReasons.length === 0 && !boundsDiffer ? NONE : [...policyReasons, ...(boundsDiffer ? reasons : [])];
   const rule = (ruleId: string, flows: HeaderSpace[], why: readonly string[]): Rule => {
     for (const reason of why) ctx.report(entry.line, 'warning', `${ruleId}: ${reason}`);
     return {
       id: ruleId,
       action,
-      match: { flows, ...interfaceMatch('inInterface', inNames), ...interfaceMatch('outInterface', outNames) },
-      enabled: valueOf(entry, 'status') !== 'disable',
+      match: { flows, ...(inTest ? { inInterface: inTest } : {}), ...(outTest ? { outInterface: outTest } : {}) },
+      enabled: f.value('status') !== 'disable',
       uncertain: why,
-      ...(valueOf(entry, 'name') !== undefined ? { name: valueOf(entry, 'name') } : {}),
-      ...(valueOf(entry, 'comments') !== undefined ? { comment: valueOf(entry, 'comments') } : {}),
+      ...(f.value('name') !== undefined ? { name: f.value('name') } : {}),
+      ...(f.value('comments') !== undefined ? { comment: f.value('comments') } : {}),
       origin: ctx.origins.ofNode(entry),
     };
   };
   const rules = [rule(id, possible, uncertain)];
+  const natSetting = f.setting('nat');
+  const nat = action.type === 'permit' && natSetting?.values[0] === 'enable' ? { nat: { setting: natSetting, pools: f.value('ippool') === 'enable' ? f.values('poolname') : [] } } : {};
   const vipOnly = subtractFlows(vipTraffic, possible);
   if (matchVip === undefined && vipOnly.length > 0) {
     rules.push(
@@ -158,62 +182,62 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
       ]),
     );
   }
-  return rules;
+  return { rules, ...nat };
 }
 
-function ruleAction(entry: Entry, name: string, id: string, ctx: PolicyContext): RuleAction {
+function ruleAction(f: Fields, line: number, name: string, id: string, ctx: PolicyContext): RuleAction {
   switch (name) {
     case 'accept':
-      return { type: 'permit' };
+      return PERMIT;
     case 'deny':
-      return valueOf(entry, 'send-deny-packet') === 'enable' ? { type: 'deny', reject: true } : { type: 'deny' };
+      return f.value('send-deny-packet') === 'enable' ? REJECT : DENY;
     case 'ipsec':
-      ctx.report(entry.line, 'info', `${id}: action ipsec (policy-based IPsec VPN) is read as accept; what the tunnel encrypts is not audited`);
-      return { type: 'permit' };
+      ctx.report(line, 'info', `${id}: action ipsec (policy-based IPsec VPN) is read as accept; what the tunnel encrypts is not audited`);
+      return PERMIT;
     default:
       return { type: 'unknown', target: `action ${name}` };
   }
 }
 
-function narrowing(entry: Entry): string[] {
+function narrowing(f: Fields): string[] {
   const out: string[] = [];
-  const schedule = valueOf(entry, 'schedule');
+  const schedule = f.value('schedule');
   if (schedule !== undefined && schedule !== 'always') out.push(`schedule "${schedule}": the policy applies only at some times`);
-  for (const [key, why] of NARROWING) if (valuesOf(entry, key).length > 0) out.push(`${key} ${valuesOf(entry, key).join(' ')}: ${why}`);
-  if (valueOf(entry, 'ztna-status') === 'enable') out.push('ztna-status enable: applies only to ZTNA-verified endpoints');
-  if (valueOf(entry, 'policy-expiry') === 'enable') out.push(`policy-expiry enable: the policy stops applying at ${valueOf(entry, 'policy-expiry-date') ?? 'a date'}`);
-  const tosMask = valueOf(entry, 'tos-mask');
-  if (tosMask !== undefined && !/^0x0*$/.test(tosMask)) out.push(`tos ${valueOf(entry, 'tos') ?? ''}/${tosMask}: matches only some type-of-service values`);
+  for (const [key, why] of NARROWING) if (f.values(key).length > 0) out.push(`${key} ${f.values(key).join(' ')}: ${why}`);
+  if (f.value('ztna-status') === 'enable') out.push('ztna-status enable: applies only to ZTNA-verified endpoints');
+  if (f.value('policy-expiry') === 'enable') out.push(`policy-expiry enable: the policy stops applying at ${f.value('policy-expiry-date') ?? 'a date'}`);
+  const tosMask = f.value('tos-mask');
+  if (tosMask !== undefined && !/^0x0*$/.test(tosMask)) out.push(`tos ${f.value('tos') ?? ''}/${tosMask}: matches only some type-of-service values`);
   return out;
 }
 
-function serviceBounds(entry: Entry, ctx: PolicyContext): ServiceBounds {
-  const names = valuesOf(entry, 'service');
-  if (names.length === 0 && (internetService(entry, 'ipv4', '') || internetService(entry, 'ipv6', ''))) {
+function serviceBounds(f: Fields, line: number, ctx: PolicyContext): ServiceBounds {
+  const names = f.values('service');
+  if (names.length === 0 && (internetService(f, 'ipv4', '') || internetService(f, 'ipv6', ''))) {
     return { certain: [], possible: [headerSpace({})], reasons: ['its services come from the Internet Service Database'] };
   }
-  return ctx.services.resolveAll(names, entry.line, valueOf(entry, 'service-negate') === 'enable');
+  return ctx.services.resolveAll(names, line, f.value('service-negate') === 'enable');
 }
 
 /** `set internet-service enable` (destinations) / `internet-service-src` (sources); `internet-service6…` for IPv6. */
-function internetService(entry: Entry, family: Family, side: '' | '-src'): boolean {
-  return valueOf(entry, `${family === 'ipv4' ? 'internet-service' : 'internet-service6'}${side}`) === 'enable';
+function internetService(f: Fields, family: Family, side: '' | '-src'): boolean {
+  return f.value(`${family === 'ipv4' ? 'internet-service' : 'internet-service6'}${side}`) === 'enable';
 }
 
-function sourceBounds(entry: Entry, family: Family, names: readonly string[], key: string, ctx: PolicyContext): Bounds {
-  if (internetService(entry, family, '-src')) return unknown(family, 'its sources are Internet Service Database entries, which FortiGuard updates');
-  return ctx.addresses.resolveAll(names, family, entry.line, negated(entry, key));
+function sourceBounds(f: Fields, line: number, family: Family, names: readonly string[], key: string, ctx: PolicyContext): Bounds {
+  if (internetService(f, family, '-src')) return unknown(family, 'its sources are Internet Service Database entries, which FortiGuard updates');
+  return ctx.addresses.resolveAll(names, family, line, negated(f, key));
 }
 
-function destinationBounds(entry: Entry, family: Family, names: readonly string[], key: string, ctx: PolicyContext, hasVips: boolean): Bounds {
-  if (internetService(entry, family, '')) return unknown(family, 'its destinations are Internet Service Database entries, which FortiGuard updates');
-  if (hasVips && negated(entry, key)) return unknown(family, 'it negates destinations that include VIPs');
-  return ctx.addresses.resolveAll(names, family, entry.line, negated(entry, key));
+function destinationBounds(f: Fields, line: number, family: Family, names: readonly string[], key: string, ctx: PolicyContext, hasVips: boolean): Bounds {
+  if (internetService(f, family, '')) return unknown(family, 'its destinations are Internet Service Database entries, which FortiGuard updates');
+  if (hasVips && negated(f, key)) return unknown(family, 'it negates destinations that include VIPs');
+  return ctx.addresses.resolveAll(names, family, line, negated(f, key));
 }
 
 /** `srcaddr-negate`, `dstaddr-negate`; for IPv6 fields `srcaddr6-negate` when printed, else the IPv4 one. */
-function negated(entry: Entry, key: string): boolean {
-  return (valueOf(entry, `${key}-negate`) ?? valueOf(entry, `${key.replace('6', '')}-negate`)) === 'enable';
+function negated(f: Fields, key: string): boolean {
+  return (f.value(`${key}-negate`) ?? f.value(`${key.replace('6', '')}-negate`)) === 'enable';
 }
 
 /** Destination names that are VIPs (or VIP groups, expanded), and the others. In central NAT, VIPs are never named. */
@@ -245,8 +269,8 @@ function applicableGrabs(ctx: PolicyContext, inNames: readonly string[] | undefi
   return reason ? { grabs, reason } : { grabs };
 }
 
-function matchVipOf(entry: Entry, ctx: PolicyContext): boolean | undefined {
-  const set = settingOf(entry, 'match-vip')?.values[0];
+function matchVipOf(f: Fields, ctx: PolicyContext): boolean | undefined {
+  const set = f.value('match-vip');
   return set === undefined ? ctx.matchVipDefault : set === 'enable';
 }
 
@@ -262,8 +286,4 @@ function product(src: AddressSet, dst: AddressSet, service: readonly HeaderSpace
 
 function sameFlows(a: readonly HeaderSpace[], b: readonly HeaderSpace[]): boolean {
   return subtractFlows(b, a).length === 0 && subtractFlows(a, b).length === 0;
-}
-
-function interfaceMatch(key: 'inInterface' | 'outInterface', names: readonly string[] | undefined): { inInterface?: InterfaceMatch; outInterface?: InterfaceMatch } {
-  return names ? { [key]: { names, negated: false } } : {};
 }

@@ -16,12 +16,12 @@ import { AddressResolver, type Report } from './addresses.js';
 import { interfaceSubnet, readInterfaces, type Interfaces } from './interfaces.js';
 import { blocksAt, entriesAt, settingsAt, skippedNote, tableOf, type FortiConfig, type Scope } from './model.js';
 import { managementAccess, type ManagementContext } from './management.js';
-import { centralSourceNat, destinationNat, policySourceNat } from './nat.js';
+import { centralSourceNat, destinationNat, policySourceNat, type TranslatingPolicy } from './nat.js';
 import { Origins } from './origins.js';
 import { LOCAL_IN, LOCAL_IN6, matchVipDefault, POLICY, POLICY6, policyRules, type PolicyContext, type PolicyKind } from './policies.js';
 import { routesOf } from './routes.js';
 import { ServiceResolver } from './services.js';
-import { settingOf, valueOf, valuesOf, type Entry, type SkippedBlock } from './tree.js';
+import { fieldsFor, settingOf, valueOf, valuesOf, type Entry, type SkippedBlock } from './tree.js';
 import { effectiveGrabs, readVip, type Vip } from './vips.js';
 
 export function toDevices(config: FortiConfig, file: string): Device[] {
@@ -61,13 +61,13 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
   const ctx: PolicyContext = { origins, addresses, services, interfaces, vips, vipGroups, grabs, centralNat, matchVipDefault: matchVipDefault(config.version), report };
 
   const forward: Rule[] = intrazoneRules(interfaces, origins);
-  const accepting: { entry: Entry; rule: Rule }[] = [];
+  const translating: TranslatingPolicy[] = [];
   for (const e of policyEntries) {
-    const rules = policyRules(e, POLICY, ctx);
+    const { rules, nat } = policyRules(e, POLICY, ctx);
     forward.push(...rules);
-    if (rules[0]!.action.type === 'permit') accepting.push({ entry: e, rule: rules[0]! });
+    if (nat) translating.push({ rule: rules[0]!, entry: e, nat: nat.setting, pools: nat.pools });
   }
-  for (const e of entriesAt(blocks, 'firewall policy6')) forward.push(...policyRules(e, POLICY6, ctx));
+  for (const e of entriesAt(blocks, 'firewall policy6')) forward.push(...policyRules(e, POLICY6, ctx).rules);
   const localIn = [...rulesOf(blocks, 'firewall local-in-policy', LOCAL_IN, ctx), ...rulesOf(blocks, 'firewall local-in-policy6', LOCAL_IN6, ctx)];
 
   const filters = new Map<string, Filter>();
@@ -83,7 +83,7 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
   const natCtx = { origins, interfaces, addresses, ippools: tableOf(blocks, 'firewall ippool'), centralNat, report };
   const nat: NatRule[] = [
     ...destinationNat(grabs, natCtx),
-    ...(centralNat ? centralSourceNat(entriesAt(blocks, 'firewall central-snat-map'), grabs, natCtx) : policySourceNat(accepting, grabs, natCtx)),
+    ...(centralNat ? centralSourceNat(entriesAt(blocks, 'firewall central-snat-map'), grabs, natCtx) : policySourceNat(translating, grabs, natCtx)),
   ];
   const routes = routesOf(blocks, interfaces, addresses, origins, report);
   noteSkipped([...config.globalSkipped, ...scope.skipped], report);
@@ -110,15 +110,16 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
 }
 
 function rulesOf(blocks: Scope['blocks'], path: string, kind: PolicyKind, ctx: PolicyContext): Rule[] {
-  return entriesAt(blocks, path).flatMap((e) => policyRules(e, kind, ctx));
+  return entriesAt(blocks, path).flatMap((e) => policyRules(e, kind, ctx).rules);
 }
 
 /** The VIPs enabled policies name (directly or through a VIP group), in VIP order. */
 function referencedVips(policies: readonly Entry[], vips: ReadonlyMap<string, Vip>, groups: ReadonlyMap<string, Entry>): Vip[] {
   const named = new Set<string>();
   for (const p of policies) {
-    if (valueOf(p, 'status') === 'disable') continue;
-    for (const n of valuesOf(p, 'dstaddr')) {
+    const f = fieldsFor(p, ['status', 'dstaddr']);
+    if (f.value('status') === 'disable') continue;
+    for (const n of f.values('dstaddr')) {
       const group = groups.get(n);
       for (const m of group ? valuesOf(group, 'member') : [n]) named.add(m);
     }

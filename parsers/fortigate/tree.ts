@@ -97,103 +97,326 @@ interface Statement {
   readonly end: number;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
-type OpenBlock = Mutable<Block> & { readonly chain: readonly (readonly string[])[] };
-type OpenEntry = Mutable<Entry>;
-
-export function parseTree(text: string, keep: KeepBlock): ConfigTree {
-  const scanner = new Scanner(text);
-  const header: { line: number; text: string }[] = [];
-  const blocks: Block[] = [];
-  const skipped: SkippedBlock[] = [];
-  const stack: (OpenBlock | OpenEntry)[] = [];
-  let skipping: { path: string[]; line: number; depth: number } | undefined;
-  let started = false;
-
-  const top = () => stack[stack.length - 1];
-  const innermostBlock = (): OpenBlock | undefined => {
-    for (let k = stack.length - 1; k >= 0; k--) if ('path' in stack[k]!) return stack[k] as OpenBlock;
-    return undefined;
-  };
-
-  for (let st = scanner.next(); st; st = scanner.next()) {
-    if (st.comment !== undefined) {
-      if (!started) header.push({ line: st.line, text: st.comment });
-      continue;
-    }
-    started = true;
-    const keyword = st.words[0]!;
-    if (skipping) {
-      if (keyword === 'config') skipping.depth++;
-      else if (keyword === 'end' && --skipping.depth === 0) {
-        skipped.push({ path: skipping.path, line: skipping.line });
-        skipping = undefined;
-      }
-      continue;
-    }
-    const args = st.words.slice(1);
-    const current = top();
-    switch (keyword) {
-      case 'config': {
-        if (args.length === 0) throw new TreeError(st.line, '"config" without a path');
-        const chain = [...(innermostBlock()?.chain ?? []), args];
-        if (!keep(chain)) {
-          skipping = { path: args, line: st.line, depth: 1 };
-          break;
-        }
-        const block: OpenBlock = { path: args, chain, settings: [], blocks: [], entries: [], line: st.line, endLine: st.line, start: st.start, end: st.end };
-        (current ? current.blocks : blocks).push(block);
-        stack.push(block);
-        break;
-      }
-      case 'edit': {
-        if (!current || !('path' in current)) {
-          throw new TreeError(st.line, current ? `"edit" inside entry "${(current as OpenEntry).name}" (line ${current.line}) before its "next"` : '"edit" outside any "config" block');
-        }
-        if (args.length !== 1) throw new TreeError(st.line, `"edit" takes one name (got ${args.length})`);
-        const entry: OpenEntry = { name: args[0]!, settings: [], blocks: [], line: st.line, endLine: st.line, start: st.start, end: st.end };
-        current.entries.push(entry);
-        stack.push(entry);
-        break;
-      }
-      case 'next': {
-        if (!current || 'path' in current) throw new TreeError(st.line, '"next" without an open "edit"');
-        close(stack.pop()!, st);
-        break;
-      }
-      case 'end': {
-        // A CLI script may close an entry and its block with `end` alone; backups always print `next` first.
-        if (current && !('path' in current)) close(stack.pop()!, st);
-        const block = top();
-        if (!block) throw new TreeError(st.line, '"end" without an open "config" block');
-        close(stack.pop()!, st);
-        break;
-      }
-      case 'set':
-      case 'select':
-      case 'unset':
-      case 'append':
-      case 'unselect': {
-        if (!current) throw new TreeError(st.line, `"${keyword}" outside any "config" block`);
-        if (args.length === 0) throw new TreeError(st.line, `"${keyword}" without a setting name`);
-        applySetting(current.settings, keyword, args[0]!, args.slice(1), st);
-        break;
-      }
-      default:
-        throw new TreeError(st.line, `"${keyword}" is not a FortiOS configuration statement (expected config, edit, set, unset, append, select, next or end)`);
-    }
-  }
-  const open = skipping ?? innermostBlock();
-  if (open) throw new TreeError(open.line, `the file ends inside "config ${open.path.join(' ')}" (no matching "end"): the export is truncated`);
-  return { text, header, blocks, skipped };
+/** A statement passed over without reading its words: only its keyword and where it is. */
+interface Skimmed {
+  /** The statement keyword (`set`, `config`…), or the first word when it is none of them. */
+  readonly keyword: string;
+  readonly line: number;
+  readonly endLine: number;
+  readonly start: number;
+  readonly end: number;
 }
 
-function close(node: OpenBlock | OpenEntry, st: Statement): void {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+type OpenBlock = Mutable<Block> & { readonly chain: readonly (readonly string[])[]; readonly lazy: boolean };
+type OpenEntry = Mutable<Entry>;
+
+/**
+ * Reads a configuration. `keep` says which blocks are read at all; `lazy` which kept blocks hold their entries
+ * unread: such an entry records only its name and place, and reads its settings each time they are asked for. A
+ * 100,000-policy backup then holds 100,000 small records instead of a million settings while it is converted.
+ */
+export function parseTree(text: string, keep: KeepBlock, lazy: KeepBlock = () => false): ConfigTree {
+  const parser = new Parser(text, keep, lazy);
+  const scanner = new Scanner(text, 0, 1, text.length);
+  parser.run(scanner, []);
+  return { text, header: parser.header, blocks: parser.blocks, skipped: parser.skipped };
+}
+
+class Parser {
+  readonly header: { line: number; text: string }[] = [];
+  readonly blocks: Block[] = [];
+  readonly skipped: SkippedBlock[] = [];
+  private started = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly keep: KeepBlock,
+    private readonly lazy: KeepBlock,
+  ) {}
+
+  /** Reads statements into the frames on `stack` until the scanner's limit; the stack must end as it began. */
+  run(scanner: Scanner, stack: (OpenBlock | OpenEntry)[]): void {
+    const depth = stack.length;
+    const top = () => stack[stack.length - 1];
+    const innermostBlock = (): OpenBlock | undefined => {
+      for (let k = stack.length - 1; k >= 0; k--) if ('path' in stack[k]!) return stack[k] as OpenBlock;
+      return undefined;
+    };
+    for (let st = scanner.next(); st; st = scanner.next()) {
+      if (st.comment !== undefined) {
+        if (!this.started) this.header.push({ line: st.line, text: st.comment });
+        continue;
+      }
+      this.started = true;
+      const keyword = st.words[0]!;
+      const args = st.words.slice(1);
+      const current = top();
+      switch (keyword) {
+        case 'config': {
+          if (args.length === 0) throw new TreeError(st.line, '"config" without a path');
+          const chain = [...(innermostBlock()?.chain ?? []), args];
+          if (!this.keep(chain)) {
+            skipBlock(scanner, st);
+            this.skipped.push({ path: args, line: st.line });
+            break;
+          }
+          const block: OpenBlock = { path: args, chain, lazy: this.lazy(chain), settings: [], blocks: [], entries: [], line: st.line, endLine: st.line, start: st.start, end: st.end };
+          (current ? current.blocks : this.blocks).push(block);
+          stack.push(block);
+          break;
+        }
+        case 'edit': {
+          if (!current || !('path' in current)) {
+            throw new TreeError(st.line, current ? `"edit" inside entry "${(current as OpenEntry).name}" (line ${current.line}) before its "next"` : '"edit" outside any "config" block');
+          }
+          if (args.length !== 1) throw new TreeError(st.line, `"edit" takes one name (got ${args.length})`);
+          if (current.lazy) {
+            const entry = skimEntry(scanner, st, args[0]!, this.text);
+            current.entries.push(entry);
+            // `end` right after the body closed the block too (CLI scripts); backups print `next` first.
+            if (entry.closedBlock) close(stack.pop()!, entry.closedBlock);
+            break;
+          }
+          const entry: OpenEntry = { name: args[0]!, settings: [], blocks: [], line: st.line, endLine: st.line, start: st.start, end: st.end };
+          current.entries.push(entry);
+          stack.push(entry);
+          break;
+        }
+        case 'next': {
+          if (!current || 'path' in current || stack.length === depth) throw new TreeError(st.line, '"next" without an open "edit"');
+          close(stack.pop()!, st);
+          break;
+        }
+        case 'end': {
+          // A CLI script may close an entry and its block with `end` alone; backups always print `next` first.
+          if (current && !('path' in current) && stack.length > depth) close(stack.pop()!, st);
+          if (stack.length === depth) throw new TreeError(st.line, '"end" without an open "config" block');
+          close(stack.pop()!, st);
+          break;
+        }
+        case 'set':
+        case 'select':
+        case 'unset':
+        case 'append':
+        case 'unselect': {
+          if (!current) throw new TreeError(st.line, `"${keyword}" outside any "config" block`);
+          if (args.length === 0) throw new TreeError(st.line, `"${keyword}" without a setting name`);
+          applySetting(current.settings, keyword, args[0]!, args.slice(1), st);
+          break;
+        }
+        default:
+          throw notAStatement(st.line, keyword);
+      }
+    }
+    const open = innermostBlock();
+    if (stack.length > depth && open) throw truncated(open.line, open.path);
+  }
+}
+
+function notAStatement(line: number, keyword: string): TreeError {
+  return new TreeError(line, `"${keyword}" is not a FortiOS configuration statement (expected config, edit, set, unset, append, select, next or end)`);
+}
+
+function truncated(line: number, path: readonly string[]): TreeError {
+  return new TreeError(line, `the file ends inside "config ${path.join(' ')}" (no matching "end"): the export is truncated`);
+}
+
+function close(node: OpenBlock | OpenEntry, st: { endLine: number; end: number }): void {
   node.endLine = st.endLine;
   node.end = st.end;
 }
 
-function applySetting(settings: Setting[], op: string, key: string, values: string[], st: Statement): void {
+/** Passes over a block that is not read, nested blocks and multi-line quoted values included. */
+function skipBlock(scanner: Scanner, opening: Statement): void {
+  let depth = 1;
+  for (let st = scanner.skim(); st; st = scanner.skim()) {
+    if (st.keyword === 'config') depth++;
+    else if (st.keyword === 'end' && --depth === 0) return;
+  }
+  throw truncated(opening.line, opening.words.slice(1));
+}
+
+/** An entry of a lazy block: its statements are passed over to find its `next`, and read only when asked for. */
+function skimEntry(scanner: Scanner, opening: Statement, name: string, text: string): LazyEntry {
+  const bodyStart = scanner.position;
+  const bodyLine = scanner.lineNumber;
+  let depth = 0;
+  // One statement per line and no nested block: the body can be read line by line.
+  let simple = true;
+  for (let st = scanner.skim(); st; st = scanner.skim()) {
+    if (st.endLine !== st.line) simple = false;
+    switch (st.keyword) {
+      case 'config':
+        depth++;
+        simple = false;
+        break;
+      case 'edit':
+        if (depth === 0) throw new TreeError(st.line, `"edit" inside entry "${name}" (line ${opening.line}) before its "next"`);
+        break;
+      case 'next':
+        if (depth === 0) return new LazyEntry(text, name, opening, st, bodyStart, bodyLine, simple);
+        break;
+      case 'end':
+        if (depth > 0) depth--;
+        else return new LazyEntry(text, name, opening, st, bodyStart, bodyLine, simple, st);
+        break;
+      case 'set':
+      case 'select':
+      case 'unset':
+      case 'append':
+      case 'unselect':
+        break;
+      default:
+        throw notAStatement(st.line, st.keyword);
+    }
+  }
+  throw new TreeError(opening.line, `the file ends inside entry "${name}" (no matching "next"): the export is truncated`);
+}
+
+/** An entry whose settings and nested blocks are read from the text each time they are asked for. */
+class LazyEntry implements Entry {
+  readonly line: number;
+  readonly endLine: number;
+  readonly start: number;
+  readonly end: number;
+  /** The closing statement's start: where the body ends. */
+  private readonly bodyEnd: number;
+
+  constructor(
+    private readonly text: string,
+    readonly name: string,
+    opening: Statement,
+    closing: Skimmed,
+    private readonly bodyStart: number,
+    private readonly bodyLine: number,
+    /** One statement per line, no nested block. */
+    private readonly simple: boolean,
+    /** Set when an `end` closed the entry and its block at once. */
+    readonly closedBlock?: Skimmed,
+  ) {
+    this.line = opening.line;
+    this.start = opening.start;
+    this.endLine = closing.endLine;
+    this.end = closing.end;
+    this.bodyEnd = closing.start;
+  }
+
+  get settings(): readonly Setting[] {
+    return this.simple ? this.lines() : this.body().settings;
+  }
+
+  get blocks(): readonly Block[] {
+    return this.simple ? [] : this.body().blocks;
+  }
+
+  /** One setting, reading only the statements that name it. */
+  setting(key: string): Setting | undefined {
+    return this.only([key])[0];
+  }
+
+  /** These settings, reading only the statements that name them. */
+  only(keys: readonly string[]): Setting[] {
+    if (this.simple) return this.lines(keys);
+    const settings: Setting[] = [];
+    const scanner = new Scanner(this.text, this.bodyStart, this.bodyLine, this.bodyEnd);
+    let depth = 0;
+    for (let st = scanner.skim(); st; st = scanner.skim()) {
+      if (st.keyword === 'config') depth++;
+      else if (st.keyword === 'end') depth--;
+      else if (depth === 0) {
+        const key = keys.find((k) => namesKey(this.text, st, k));
+        if (key === undefined) continue;
+        const full = new Scanner(this.text, st.start, st.line, st.end + 1).next()!;
+        applySetting(settings, st.keyword, key, full.words.slice(2), full);
+      }
+    }
+    return settings;
+  }
+
+  /**
+   * A simple body read line by line: each line is one setting statement. Words are cut at spaces and double quotes
+   * with `indexOf`; a line with a backslash or a single quote goes through the scanner.
+   */
+  private lines(keys?: readonly string[]): Setting[] {
+    const t = this.text;
+    const settings: Setting[] = [];
+    const wanted = keys && keys.length > 4 ? new Set(keys) : undefined;
+    let line = this.bodyLine;
+    for (let start = this.bodyStart; start < this.bodyEnd; line++) {
+      let eol = t.indexOf('\n', start);
+      if (eol < 0 || eol > this.bodyEnd) eol = this.bodyEnd;
+      let i = start;
+      while (t.charCodeAt(i) === SPACE || t.charCodeAt(i) === TAB) i++;
+      const end = lineEnd(t, start, eol);
+      if (i < end && t.charCodeAt(i) !== HASH) {
+        const keyword = keywordAt(t, i, end);
+        let k = i + keyword.length;
+        while (t.charCodeAt(k) === SPACE || t.charCodeAt(k) === TAB) k++;
+        let keyEnd = k;
+        while (keyEnd < end && t.charCodeAt(keyEnd) !== SPACE && t.charCodeAt(keyEnd) !== TAB) keyEnd++;
+        const key = t.slice(k, keyEnd);
+        if (!keys || (wanted ? wanted.has(key) : keys.includes(key))) {
+          const values = plainWords(t, keyEnd, end) ?? new Scanner(t, start, line, eol + 1).next()!.words.slice(2);
+          applySetting(settings, keyword, key, values, { line, endLine: line, start });
+        }
+      }
+      start = eol + 1;
+    }
+    return settings;
+  }
+
+  private body(): OpenEntry {
+    const entry: OpenEntry = { name: this.name, settings: [], blocks: [], line: this.line, endLine: this.endLine, start: this.start, end: this.end };
+    new Parser(this.text, () => true, () => false).run(new Scanner(this.text, this.bodyStart, this.bodyLine, this.bodyEnd), [entry]);
+    return entry;
+  }
+}
+
+/** The words of `t` from `i` to `end` when only spaces and double quotes matter there; undefined otherwise. */
+function plainWords(t: string, i: number, end: number): string[] | undefined {
+  const words: string[] = [];
+  while (i < end) {
+    const c = t.charCodeAt(i);
+    if (c === SPACE || c === TAB) {
+      i++;
+      continue;
+    }
+    if (c === SQUOTE || c === BACKSLASH) return undefined;
+    let j: number;
+    if (c === DQUOTE) {
+      j = t.indexOf('"', i + 1);
+      const value = t.slice(i + 1, j);
+      if (value.includes('\\')) return undefined;
+      words.push(value);
+      j++;
+    } else {
+      j = i;
+      while (j < end && t.charCodeAt(j) !== SPACE && t.charCodeAt(j) !== TAB) {
+        const d = t.charCodeAt(j);
+        if (d === BACKSLASH || d === SQUOTE || d === DQUOTE) return undefined;
+        j++;
+      }
+      words.push(t.slice(i, j));
+    }
+    i = j;
+  }
+  return words;
+}
+
+/** Whether a skimmed setting statement (`set <key> …`) is about `key`. */
+function namesKey(t: string, st: Skimmed, key: string): boolean {
+  if (st.keyword === 'config' || st.keyword === 'edit' || st.keyword === 'next' || st.keyword === 'end') return false;
+  let i = st.start;
+  while (t.charCodeAt(i) === SPACE || t.charCodeAt(i) === TAB) i++;
+  i += st.keyword.length;
+  while (t.charCodeAt(i) === SPACE || t.charCodeAt(i) === TAB) i++;
+  if (!t.startsWith(key, i)) return false;
+  const after = t.charCodeAt(i + key.length);
+  return after === SPACE || after === TAB || after === CR || after === LF || i + key.length >= st.end;
+}
+
+function applySetting(settings: Setting[], op: string, key: string, values: string[], st: Pick<Statement, 'line' | 'endLine' | 'start'>): void {
   const at = settings.findIndex((s) => s.key === key);
   const previous = at >= 0 ? settings[at]!.values : [];
   let next: readonly string[] | undefined;
@@ -227,16 +450,28 @@ const DQUOTE = 0x22;
 const SQUOTE = 0x27;
 const BACKSLASH = 0x5c;
 
-/** Reads statements one at a time: words of one line, or of several when a quoted value spans lines. */
-class Scanner {
-  private pos = 0;
-  private line = 1;
+const KEYWORDS = ['config', 'edit', 'set', 'unset', 'append', 'select', 'unselect', 'next', 'end'] as const;
 
-  constructor(private readonly text: string) {}
+/** Reads statements one at a time between two offsets: words of one line, or of several when a quoted value spans lines. */
+class Scanner {
+  constructor(
+    private readonly text: string,
+    private pos: number,
+    private line: number,
+    private readonly limit: number,
+  ) {}
+
+  get position(): number {
+    return this.pos;
+  }
+
+  get lineNumber(): number {
+    return this.line;
+  }
 
   next(): Statement | undefined {
     const t = this.text;
-    const n = t.length;
+    const n = this.limit;
     while (this.pos < n) {
       const start = this.pos;
       const line = this.line;
@@ -252,21 +487,77 @@ class Scanner {
         if (c === LF) break;
         if (c === HASH && words.length === 0) {
           let e = t.indexOf('\n', i);
-          if (e < 0) e = n;
+          if (e < 0 || e > n) e = n;
           comment = t.slice(i, e).replace(/\r$/, '');
           i = e;
           break;
         }
         i = this.word(i, words, line);
       }
-      const end = i > start && t.charCodeAt(i - 1) === CR ? i - 1 : i;
       const endLine = this.line;
-      if (i < n) this.line++; // the line break that ends the statement
-      this.pos = i + 1;
+      this.finishLine(i);
       if (words.length === 0 && comment === undefined) continue;
-      return { words, comment, line, endLine, start, end };
+      return { words, comment, line, endLine, start, end: lineEnd(t, start, i) };
     }
     return undefined;
+  }
+
+  /**
+   * The next statement's keyword and place, without reading its words. Most lines have no quote that stays open,
+   * which `indexOf` tells; only the others are read character by character to find where the statement ends.
+   */
+  skim(): Skimmed | undefined {
+    const t = this.text;
+    const n = this.limit;
+    while (this.pos < n) {
+      const start = this.pos;
+      const line = this.line;
+      let eol = t.indexOf('\n', start);
+      if (eol < 0 || eol > n) eol = n;
+      let i = start;
+      while (i < eol && (t.charCodeAt(i) === SPACE || t.charCodeAt(i) === TAB || t.charCodeAt(i) === CR)) i++;
+      if (i === eol || t.charCodeAt(i) === HASH) {
+        this.finishLine(eol);
+        continue;
+      }
+      const keyword = keywordAt(t, i, eol);
+      const end = opensQuote(t, i, eol) ? this.passQuoted(i) : eol;
+      const endLine = this.line;
+      this.finishLine(end);
+      return { keyword, line, endLine, start, end: lineEnd(t, start, end) };
+    }
+    return undefined;
+  }
+
+  private finishLine(i: number): void {
+    if (i < this.limit) this.line++; // the line break that ends the statement
+    this.pos = i + 1;
+  }
+
+  /** From `i`, the offset of the line break that ends the statement, counting the line breaks inside quotes. */
+  private passQuoted(i: number): number {
+    const t = this.text;
+    const n = this.limit;
+    const line = this.line;
+    let quote = 0;
+    let wordStart = true;
+    for (; i < n; i++) {
+      const c = t.charCodeAt(i);
+      if (quote !== 0) {
+        if (c === BACKSLASH) {
+          if (t.charCodeAt(i + 1) === LF) this.line++;
+          i++;
+        } else if (c === quote) quote = 0;
+        else if (c === LF) this.line++;
+        continue;
+      }
+      if (c === LF) return i;
+      if ((c === DQUOTE || c === SQUOTE) && wordStart) quote = c;
+      else if (c === BACKSLASH && t.charCodeAt(i + 1) !== LF) i++;
+      wordStart = c === SPACE || c === TAB;
+    }
+    if (quote !== 0) throw new TreeError(line, 'unterminated quote: the quoted value never ends');
+    return n;
   }
 
   /**
@@ -275,7 +566,7 @@ class Scanner {
    */
   private word(i: number, words: string[], statementLine: number): number {
     const t = this.text;
-    const n = t.length;
+    const n = this.limit;
     let out = '';
     const q = t.charCodeAt(i);
     if (q === DQUOTE || q === SQUOTE) {
@@ -317,8 +608,64 @@ class Scanner {
   }
 }
 
-/** The setting with this key, if the node has it. */
+/** The end of a statement's last line, its CR (CRLF files) left out. */
+function lineEnd(t: string, start: number, i: number): number {
+  return i > start && t.charCodeAt(i - 1) === CR ? i - 1 : i;
+}
+
+/** The statement keyword at `i` (whole word), or the first word when it is none. */
+function keywordAt(t: string, i: number, eol: number): string {
+  if (t.startsWith('set ', i)) return 'set';
+  for (const k of KEYWORDS) {
+    if (t.startsWith(k, i)) {
+      const after = t.charCodeAt(i + k.length);
+      if (i + k.length >= eol || after === SPACE || after === TAB || after === CR) return k;
+    }
+  }
+  let j = i;
+  while (j < eol && t.charCodeAt(j) !== SPACE && t.charCodeAt(j) !== TAB && t.charCodeAt(j) !== CR) j++;
+  return t.slice(i, j);
+}
+
+/**
+ * Whether a quote may stay open at the end of the line: never without quotes; with double quotes only, when their
+ * count is odd. Single quotes and backslashes need the careful reading. (`indexOf` would search past the line.)
+ */
+function opensQuote(t: string, i: number, eol: number): boolean {
+  let count = 0;
+  for (; i < eol; i++) {
+    const c = t.charCodeAt(i);
+    if (c === DQUOTE) count++;
+    else if (c === SQUOTE || c === BACKSLASH) return true;
+  }
+  return count % 2 === 1;
+}
+
+/** Keyed access to a node's settings, for code that reads many of them (a policy has a dozen, read a dozen times). */
+export interface Fields {
+  setting(key: string): Setting | undefined;
+  value(key: string): string | undefined;
+  values(key: string): readonly string[];
+}
+
+export function fieldsOf(node: HasSettings): Fields {
+  const byKey = new Map<string, Setting>();
+  for (const s of node.settings) byKey.set(s.key, s);
+  return {
+    setting: (key) => byKey.get(key),
+    value: (key) => byKey.get(key)?.values[0],
+    values: (key) => byKey.get(key)?.values ?? [],
+  };
+}
+
+/** Keyed access to the given settings only: an unread entry reads just the statements that name them. */
+export function fieldsFor(node: HasSettings, keys: readonly string[]): Fields {
+  return node instanceof LazyEntry ? fieldsOf({ settings: node.only(keys) }) : fieldsOf(node);
+}
+
+/** The setting with this key, if the node has it. An unread entry reads only the statements that name it. */
 export function settingOf(node: HasSettings, key: string): Setting | undefined {
+  if (node instanceof LazyEntry) return node.setting(key);
   for (const s of node.settings) if (s.key === key) return s;
   return undefined;
 }
