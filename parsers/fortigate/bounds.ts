@@ -22,6 +22,7 @@ export function unknown(family: Family, reason: string): Bounds {
 }
 
 export function union(a: Bounds, b: Bounds): Bounds {
+  if (a.certain === a.possible && b.certain === b.possible) return exact(a.possible.union(b.possible));
   return { certain: a.certain.union(b.certain), possible: a.possible.union(b.possible), reasons: mergeReasons(a.reasons, b.reasons) };
 }
 

@@ -114,7 +114,7 @@ export function policySourceNat(policies: readonly TranslatingPolicy[], grabs: R
       continue;
     }
     const flows = ipv4Only(rule.match.flows);
-    const key = `${rule.match.inInterface?.names.join(' ') ?? ''}|${outKey}|${to.toString()}`;
+    const key = `${rule.match.inInterface?.names.join(' ') ?? ''}|${outKey}|${pools.join(' ')}`;
     const current = open.get(key);
     if (current && !items.slice(current.at + 1).some((other) => mayTake(other, rule.match, flows))) {
       current.group.members.push(p);
@@ -220,7 +220,7 @@ export function centralSourceNat(entries: readonly Entry[], grabs: ReadonlyMap<V
 
 /** Outbound traffic from a static-NAT VIP's mapped address, leaving by its extintf, takes its external address. */
 function reverseVip(vip: Vip, match: RuleMatch, id: string, base: Pick<NatRule, 'kind' | 'seenFromStage' | 'enabled' | 'origin'>): NatRule | undefined {
-  const mapped = AddressSet.fromIntervals('ipv4', [[vip.mapped!.lo, vip.mapped!.hi]]);
+  const mapped = vip.mappedAddresses!;
   if (!match.flows.some((h) => h.src.overlaps(mapped))) return undefined;
   const flows = intersectFlows(match.flows, [headerSpace({ family: 'ipv4', src: mapped })]);
   const out = match.outInterface?.names;
@@ -229,7 +229,7 @@ function reverseVip(vip: Vip, match: RuleMatch, id: string, base: Pick<NatRule, 
     ...base,
     id: `${id}/snat/vip/${vip.name}`,
     match: { ...match, flows, ...(vip.extIntf ? { outInterface: { names: [vip.extIntf], negated: false } } : {}) },
-    toAddresses: AddressSet.fromIntervals('ipv4', [[vip.ext.lo, vip.ext.hi]]),
+    toAddresses: vip.extAddresses,
   };
 }
 

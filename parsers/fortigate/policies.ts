@@ -146,7 +146,7 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
     for (const vip of vips) {
       const grab = ctx.grabs.get(vip);
       if (!grab) continue; // a disabled VIP translates nothing
-      const mapped = vip.mapped ? AddressSet.fromIntervals('ipv4', [[vip.mapped.lo, vip.mapped.hi]]) : AddressSet.any('ipv4');
+      const mapped = vip.mappedAddresses ?? AddressSet.any('ipv4');
       possible.push(...intersectFlows(vipPreimage(vip, product(src.possible, mapped, service.possible)), grab));
       if (vip.reasons.length > 0) reasons = mergeReasons(reasons, vip.reasons);
       else certain.push(...intersectFlows(vipPreimage(vip, product(src.certain, mapped, service.certain)), grab));

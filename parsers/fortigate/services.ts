@@ -57,6 +57,7 @@ export class ServiceResolver {
 
   /** The union of several services, negated when the policy says so (`set service-negate enable`). */
   resolveAll(names: readonly string[], line: number, negate: boolean): ServiceBounds {
+    if (names.length === 1 && !negate) return this.resolve(names[0]!, line);
     let certain: HeaderSpace[] = [];
     let possible: HeaderSpace[] = [];
     let reasons: readonly string[] = [];

@@ -172,7 +172,7 @@ class Parser {
           }
           if (args.length !== 1) throw new TreeError(st.line, `"edit" takes one name (got ${args.length})`);
           if (current.lazy) {
-            const entry = skimEntry(scanner, st, args[0]!, this.text);
+            const entry = skimEntry(scanner, st, args[0]!, current.path, this.text);
             current.entries.push(entry);
             // `end` right after the body closed the block too (CLI scripts); backups print `next` first.
             if (entry.closedBlock) close(stack.pop()!, entry.closedBlock);
@@ -238,7 +238,7 @@ function skipBlock(scanner: Scanner, opening: Statement): void {
 }
 
 /** An entry of a lazy block: its statements are passed over to find its `next`, and read only when asked for. */
-function skimEntry(scanner: Scanner, opening: Statement, name: string, text: string): LazyEntry {
+function skimEntry(scanner: Scanner, opening: Statement, name: string, path: readonly string[], text: string): LazyEntry {
   const bodyStart = scanner.position;
   const bodyLine = scanner.lineNumber;
   let depth = 0;
@@ -271,7 +271,7 @@ function skimEntry(scanner: Scanner, opening: Statement, name: string, text: str
         throw notAStatement(st.line, st.keyword);
     }
   }
-  throw new TreeError(opening.line, `the file ends inside entry "${name}" (no matching "next"): the export is truncated`);
+  throw new TreeError(opening.line, `the file ends inside "edit ${name}" of "config ${path.join(' ')}" (no matching "next"): the export is truncated`);
 }
 
 /** An entry whose settings and nested blocks are read from the text each time they are asked for. */

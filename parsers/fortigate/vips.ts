@@ -36,8 +36,10 @@ export interface Vip {
   /** `set srcintf-filter`: the only interfaces on which it translates; absent for all (extintf does not limit this). */
   readonly listenOn?: readonly string[];
   readonly ext: Range;
+  readonly extAddresses: AddressSet;
   /** Absent when the mapping is not one FortiOS static NAT can express exactly (load balancing, several ranges). */
   readonly mapped?: Range;
+  readonly mappedAddresses?: AddressSet;
   readonly portForward?: PortForward;
   readonly enabled: boolean;
   /** `set nat-source-vip enable`: outbound traffic from the mapped addresses takes the external address in every case. */
@@ -100,7 +102,8 @@ export function readVip(entry: Entry, ctx: VipContext): Vip {
     ...(extIntf !== 'any' ? { extIntf } : {}),
     ...(listenOn.length > 0 ? { listenOn } : {}),
     ext,
-    ...(mapped ? { mapped } : {}),
+    extAddresses: extSet,
+    ...(mapped ? { mapped, mappedAddresses: AddressSet.fromIntervals('ipv4', [[mapped.lo, mapped.hi]]) } : {}),
     ...(portForward ? { portForward } : {}),
     enabled: valueOf(entry, 'status') !== 'disable',
     natSourceVip: valueOf(entry, 'nat-source-vip') === 'enable',
@@ -171,7 +174,7 @@ export function vipPreimage(vip: Vip, translated: readonly HeaderSpace[]): Heade
   const out: HeaderSpace[] = [];
   for (const h of translated) {
     if (h.dst.v4.isEmpty()) continue;
-    const dst = vip.mapped ? AddressSet.fromIntervals('ipv4', preimage(h.dst.v4, vip.ext, vip.mapped)) : AddressSet.fromIntervals('ipv4', [[vip.ext.lo, vip.ext.hi]]);
+    const dst = vip.mapped ? AddressSet.fromIntervals('ipv4', preimage(h.dst.v4, vip.ext, vip.mapped)) : vip.extAddresses;
     if (dst.isEmpty()) continue;
     const pf = vip.portForward;
     const dport = pf ? IntervalSet.of(PORT_MAX, preimage(h.dport, pf.ext, pf.mapped)) : h.dport;
