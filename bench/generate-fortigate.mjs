@@ -14,7 +14,8 @@
 //   objects     one address per ~4 policies (hosts, subnets, ranges), groups of 2–8, ~300 custom services and
 //               groups, 40 published servers (static-NAT and port-forward VIPs on wan1)
 //   policies    exactly `policies` entries, the Lync ones (those of fixtures/fortigate/policy-nat/compliant.conf) at
-//               pseudo-random positions among the filler, ids shuffled so configuration order is not id order
+//               pseudo-random positions among the filler, ids shuffled so configuration order is not id order; each
+//               names one to three address objects (two thirds just one), one to three services
 // Filler addresses never fall in 10.10/16, 10.20/16, 10.99/16, 172.16.10/24 or 203.0.113/24 (the Edge's networks).
 
 import { realpathSync, writeFileSync } from 'node:fs';
@@ -198,9 +199,10 @@ export function generateFortigateConfig(policies, seed = 1) {
     const sets = [`set srcintf ${quote(src)}`, `set dstintf ${quote(dst)}`];
     const accept = chance(0.75);
     if (accept) sets.push('set action accept');
-    const n = (k) => Array.from({ length: 1 + int(k) }, () => quote(addressName())).join(' ');
-    sets.push(`set srcaddr ${fromWan ? (chance(0.6) ? '"all"' : n(2)) : n(3)}`);
-    sets.push(`set dstaddr ${fromWan && chance(0.5) ? quote(pick(vips).name) : toWan && chance(0.5) ? '"all"' : n(3)}`);
+    // Most policies name one object (often a group), some two or three.
+    const n = () => Array.from({ length: chance(0.65) ? 1 : chance(0.7) ? 2 : 3 }, () => quote(addressName())).join(' ');
+    sets.push(`set srcaddr ${fromWan && chance(0.6) ? '"all"' : n()}`);
+    sets.push(`set dstaddr ${fromWan && chance(0.5) ? quote(pick(vips).name) : toWan && chance(0.5) ? '"all"' : n()}`);
     if (chance(0.03)) sets.push('set status disable');
     sets.push('set schedule "always"', `set service ${Array.from({ length: 1 + int(3) }, () => quote(serviceName())).join(' ')}`);
     if (accept && chance(0.3)) sets.push('set utm-status enable', 'set ssl-ssh-profile "certificate-inspection"', 'set av-profile "default"');
