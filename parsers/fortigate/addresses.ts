@@ -12,8 +12,7 @@
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
 import { complement, exact, subtract, unionAll, unknown, type Bounds } from './bounds.js';
-import { ModelError } from './model.js';
-import { fieldsOf, type Entry } from './tree.js';
+import { ConfigError, fieldsOf, type Entry } from './tree.js';
 
 export interface AddressTables {
   readonly addresses: ReadonlyMap<string, Entry>;
@@ -54,7 +53,7 @@ export class AddressResolver {
     if (!entry) {
       out = this.undefinedObject(name, family, line);
     } else {
-      if (this.resolving.has(key)) throw new ModelError(entry.line, `address group "${name}" contains itself`);
+      if (this.resolving.has(key)) throw new ConfigError(entry.line, `address group "${name}" contains itself`);
       this.resolving.add(key);
       out = groups.get(name) === entry ? this.group(entry, family) : this.address(entry, family);
       this.resolving.delete(key);
@@ -112,7 +111,7 @@ export class AddressResolver {
       case 'wildcard': {
         const v = f.values('wildcard');
         const set = v.length === 2 ? wildcardSet(family, parseOne(entry, family, v[0]!), parseOne(entry, family, v[1]!)) : undefined;
-        if (v.length !== 2) throw new ModelError(entry.line, `${what}: "set wildcard" needs an address and a mask`);
+        if (v.length !== 2) throw new ConfigError(entry.line, `${what}: "set wildcard" needs an address and a mask`);
         return set ? exact(set) : uncertain(`is the wildcard ${v.join(' ')}, which matches too many separate ranges to list`);
       }
       case 'interface-subnet': {
@@ -150,10 +149,10 @@ function parseTerm(entry: Entry, family: Family, text: string, key: string): Add
   try {
     set = AddressSet.parse(text);
   } catch (e) {
-    if (e instanceof AddressError) throw new ModelError(entry.line, `address "${entry.name}": malformed ${key} "${text}"`);
+    if (e instanceof AddressError) throw new ConfigError(entry.line, `address "${entry.name}": malformed ${key} "${text}"`);
     throw e;
   }
-  if (!set.families().every((f) => f === family)) throw new ModelError(entry.line, `address "${entry.name}": ${key} "${text}" is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+  if (!set.families().every((f) => f === family)) throw new ConfigError(entry.line, `address "${entry.name}": ${key} "${text}" is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
   return set;
 }
 
@@ -200,7 +199,7 @@ function fastIpv4(text: string): AddressSet | undefined {
 function parseOne(entry: Entry, family: Family, text: string): bigint {
   const set = parseTerm(entry, family, text, 'wildcard');
   const [lo, hi] = family === 'ipv4' ? [set.v4.lowest(), set.v4.intervals[0]?.[1]] : [set.v6.lowest(), set.v6.intervals[0]?.[1]];
-  if (lo === undefined || lo !== hi) throw new ModelError(entry.line, `address "${entry.name}": "${text}" is not a single address`);
+  if (lo === undefined || lo !== hi) throw new ConfigError(entry.line, `address "${entry.name}": "${text}" is not a single address`);
   return lo;
 }
 

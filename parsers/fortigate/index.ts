@@ -7,9 +7,9 @@
 import type { Device } from '../../src/model/rule-graph.js';
 import type { ExportFile, VendorParser } from '../index.js';
 import { ParseError } from '../parse-error.js';
-import { ModelError, readConfig } from './model.js';
+import { readConfig } from './model.js';
 import { toDevices } from './to-device.js';
-import { TreeError } from './tree.js';
+import { ConfigError } from './tree.js';
 
 /** How many lines `detect` reads at most. */
 const DETECT_LINES = 50;
@@ -43,7 +43,7 @@ export const fortigateParser: VendorParser = {
     try {
       return toDevices(readConfig(text), file);
     } catch (e) {
-      if (e instanceof TreeError || e instanceof ModelError) throw new ParseError(file, e.line, e.message);
+      if (e instanceof ConfigError) throw new ParseError(file, e.line, e.message);
       throw e;
     }
   },

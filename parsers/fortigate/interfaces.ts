@@ -9,8 +9,8 @@
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
 import type { InterfaceMatch } from '../../src/model/rule-graph.js';
-import { blocksAt, entriesAt, ModelError } from './model.js';
-import { blockOf, settingOf, valueOf, valuesOf, type Block, type Entry, type Setting } from './tree.js';
+import { blocksAt, entriesAt } from './model.js';
+import { ConfigError, blockOf, settingOf, valueOf, valuesOf, type Block, type Entry, type Setting } from './tree.js';
 
 export interface InterfaceAddress {
   /** The interface's own address. */
@@ -92,7 +92,7 @@ function interfaceAddress(e: Entry, at: Setting | Entry, line: number, text: str
     host = AddressSet.parse(hostText);
     subnet = AddressSet.parse(text);
   } catch (err) {
-    if (err instanceof AddressError) throw new ModelError(line, `interface "${e.name}": malformed address "${text}"`);
+    if (err instanceof AddressError) throw new ConfigError(line, `interface "${e.name}": malformed address "${text}"`);
     throw err;
   }
   return subnet.isAnyOfItsFamilies() ? [] : [{ host, subnet, at }];

@@ -9,8 +9,7 @@ import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type Head
 import type { ManagementAccess, Rule } from '../../src/model/rule-graph.js';
 import type { FgInterface } from './interfaces.js';
 import type { Origins } from './origins.js';
-import { ModelError } from './model.js';
-import { valueOf, type Entry, type HasSettings } from './tree.js';
+import { ConfigError, valueOf, type Entry, type HasSettings } from './tree.js';
 
 /** Administrator logins, restricted by trusted hosts, and the `system global` setting of each one's port. */
 const ADMIN_PORTS: Readonly<Record<string, readonly [string, number]>> = { https: ['admin-sport', 443], http: ['admin-port', 80], ssh: ['admin-ssh-port', 22], telnet: ['admin-telnet-port', 23] };
@@ -84,7 +83,7 @@ function trustedHosts(admins: readonly Entry[], family: Family): AddressSet | un
       try {
         out = out.union(AddressSet.parse(text));
       } catch {
-        throw new ModelError(h.line, `administrator "${admin.name}": malformed ${h.key} "${h.values.join(' ')}"`);
+        throw new ConfigError(h.line, `administrator "${admin.name}": malformed ${h.key} "${h.values.join(' ')}"`);
       }
     }
   }

@@ -19,7 +19,7 @@
  * Only the blocks edge-audit reads are kept (READ_BLOCKS); the others are listed so the report can say what
  * was not read, with a warning for those that can change which traffic passes (MATTERS_BLOCKS).
  */
-import { parseTree, valueOf, type Block, type ConfigTree, type Entry, type HasSettings, type KeepBlock, type SkippedBlock } from './tree.js';
+import { ConfigError, parseTree, valueOf, type Block, type ConfigTree, type Entry, type HasSettings, type KeepBlock, type SkippedBlock } from './tree.js';
 
 /** Blocks read, by path, in a VDOM's scope or the global one. */
 const READ_BLOCKS: ReadonlySet<string> = new Set([
@@ -95,15 +95,6 @@ export interface FortiConfig {
   readonly globalSkipped: readonly SkippedBlock[];
 }
 
-export class ModelError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Read blocks whose entries are read only when converted: the big tables of a large configuration. */
 const LAZY_BLOCKS: ReadonlySet<string> = new Set([...READ_BLOCKS].filter((p) => p.startsWith('firewall ')));
 
@@ -135,7 +126,7 @@ export function readConfig(text: string): FortiConfig {
   let globalSkipped: readonly SkippedBlock[] = [];
   if (!multiVdom) {
     const stray = tree.blocks.find((b) => isContainer(b.path));
-    if (stray) throw new ModelError(stray.line, '"config global" without "config vdom": not a FortiOS multi-VDOM backup');
+    if (stray) throw new ConfigError(stray.line, '"config global" without "config vdom": not a FortiOS multi-VDOM backup');
     scopes = [{ blocks: tree.blocks, skipped: tree.skipped }];
   } else {
     const global = globalBlock?.blocks ?? [];
@@ -149,7 +140,7 @@ export function readConfig(text: string): FortiConfig {
         scope.skipped.push(...skippedIn(e.line, e.endLine));
       }
       const direct = vdoms.blocks[0] ?? vdoms.settings[0];
-      if (direct) throw new ModelError(direct.line, 'a block or setting directly under "config vdom": VDOM configuration belongs in "edit <vdom>"');
+      if (direct) throw new ConfigError(direct.line, 'a block or setting directly under "config vdom": VDOM configuration belongs in "edit <vdom>"');
     }
     scopes = [...byName].map(([vdom, s]) => ({ vdom, ...s }));
   }

@@ -22,9 +22,8 @@ import { headerSpace, intersectFlows, overlapsSpace, Ports, Protocols, type Head
 import type { InterfaceMatch, NatRule, Origin, Rule, RuleMatch } from '../../src/model/rule-graph.js';
 import type { AddressResolver, Report } from './addresses.js';
 import { interfaceTest, type Interfaces } from './interfaces.js';
-import { ModelError } from './model.js';
 import type { Origins } from './origins.js';
-import { settingOf, valueOf, valuesOf, type Entry, type Setting } from './tree.js';
+import { ConfigError, settingOf, valueOf, valuesOf, type Entry, type Setting } from './tree.js';
 import type { Vip } from './vips.js';
 
 /** Ranges mapped one to one are split into one rule per address up to this size. */
@@ -245,7 +244,7 @@ function poolAddresses(line: number, pools: readonly string[], ctx: NatContext):
     try {
       out = out.union(AddressSet.parse(`${start}-${valueOf(pool, 'endip') ?? start}`));
     } catch {
-      throw new ModelError(settingOf(pool, 'startip')!.line, `IP pool "${name}": malformed startip/endip`);
+      throw new ConfigError(settingOf(pool, 'startip')!.line, `IP pool "${name}": malformed startip/endip`);
     }
   }
   return out;
@@ -265,7 +264,7 @@ function egressAddresses(match: RuleMatch, ctx: NatContext): AddressSet | undefi
 function origPorts(e: Entry) {
   const text = valueOf(e, 'orig-port') ?? '0';
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!m || Number(m[2] ?? m[1]) > 65535 || Number(m[1]) > Number(m[2] ?? m[1])) throw new ModelError(e.line, `central-snat-map/${e.name}: malformed orig-port "${text}"`);
+  if (!m || Number(m[2] ?? m[1]) > 65535 || Number(m[1]) > Number(m[2] ?? m[1])) throw new ConfigError(e.line, `central-snat-map/${e.name}: malformed orig-port "${text}"`);
   return m[1] === '0' && m[2] === undefined ? Ports.any() : Ports.range(Number(m[1]), Number(m[2] ?? m[1]));
 }
 

@@ -3,15 +3,13 @@
  * `static6` entries (`set dst`, absent = the default route; `set device`, or an SD-WAN zone's members; `set dstaddr`
  * naming an address object). Blackhole and disabled routes send nothing anywhere and are left out.
  */
-import type { Family } from '../../src/model/address-set.js';
-import { AddressError, AddressSet } from '../../src/model/address-set.js';
+import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
 import type { Route } from '../../src/model/rule-graph.js';
 import type { AddressResolver, Report } from './addresses.js';
 import type { Interfaces } from './interfaces.js';
-import { entriesAt, ModelError } from './model.js';
+import { entriesAt } from './model.js';
 import type { Origins } from './origins.js';
-import type { Block, Entry } from './tree.js';
-import { valueOf, valuesOf } from './tree.js';
+import { ConfigError, valueOf, valuesOf, type Block, type Entry } from './tree.js';
 
 export function routesOf(blocks: readonly Block[], interfaces: Interfaces, addresses: AddressResolver, origins: Origins, report: Report): Route[] {
   const routes: Route[] = [];
@@ -45,7 +43,7 @@ function staticDestination(e: Entry, family: Family, addresses: AddressResolver,
   try {
     return AddressSet.parse(text);
   } catch (err) {
-    if (err instanceof AddressError) throw new ModelError(e.line, `static route ${e.name}: malformed dst "${dst.join(' ')}"`);
+    if (err instanceof AddressError) throw new ConfigError(e.line, `static route ${e.name}: malformed dst "${dst.join(' ')}"`);
     throw err;
   }
 }

@@ -13,9 +13,8 @@ import { headerSpace, Ports, Protocols, subtractFlows, type HeaderSpace } from '
 import type { IntervalSet } from '../../src/model/interval-set.js';
 import type { Report } from './addresses.js';
 import { mergeReasons } from './bounds.js';
-import { ModelError } from './model.js';
 import { PREDEFINED_SERVICES } from './predefined.js';
-import { parseTree, valueOf, valuesOf, type Entry } from './tree.js';
+import { ConfigError, parseTree, valueOf, valuesOf, type Entry } from './tree.js';
 
 /** What a service matches, as disjoint header spaces with any address; see bounds.ts for certain/possible. */
 export interface ServiceBounds {
@@ -86,7 +85,7 @@ export class ServiceResolver {
       out = { certain: [], possible: ANY_SERVICE, reasons: [`service "${name}" is not defined in the export`] };
     } else {
       if (builtIn) this.once(name, 0, 'info', `service "${name}" is not in the export; using FortiOS's predefined definition`);
-      if (this.resolving.has(name)) throw new ModelError(entry.line, `service group "${name}" contains itself`);
+      if (this.resolving.has(name)) throw new ConfigError(entry.line, `service group "${name}" contains itself`);
       this.resolving.add(name);
       const isGroup = (own ? this.tables.groups : factory.groups).get(name) === entry;
       out = isGroup ? this.resolveAll(valuesOf(entry, 'member'), entry.line, false) : custom(entry);
@@ -122,7 +121,7 @@ function custom(entry: Entry): ServiceBounds {
       break;
     }
     default:
-      throw new ModelError(entry.line, `service "${entry.name}": unknown protocol "${protocol}"`);
+      throw new ConfigError(entry.line, `service "${entry.name}": unknown protocol "${protocol}"`);
   }
   const iprange = valueOf(entry, 'iprange');
   if ((iprange && iprange !== '0.0.0.0') || valueOf(entry, 'fqdn')) return uncertain(`is limited to destination ${iprange ?? valueOf(entry, 'fqdn')}, which edge-audit does not apply`);
@@ -133,16 +132,16 @@ function custom(entry: Entry): ServiceBounds {
 /** `443`, `50000-59999`, `5061:1024-65535`: destination ports, then optionally `:` and source ports. */
 function portItem(entry: Entry, key: string, item: string, proto: number): HeaderSpace {
   const [dst, src, extra] = item.split(':');
-  if (extra !== undefined || dst === undefined || dst === '') throw new ModelError(entry.line, `service "${entry.name}": malformed ${key} "${item}"`);
+  if (extra !== undefined || dst === undefined || dst === '') throw new ConfigError(entry.line, `service "${entry.name}": malformed ${key} "${item}"`);
   return headerSpace({ proto: Protocols.only(proto), dport: portRange(entry, key, dst), sport: src === undefined ? Ports.any() : portRange(entry, key, src) });
 }
 
 function portRange(entry: Entry, key: string, text: string): IntervalSet {
   const [lo, hi, extra] = text.split('-');
-  if (extra !== undefined) throw new ModelError(entry.line, `service "${entry.name}": malformed ${key} "${text}"`);
+  if (extra !== undefined) throw new ConfigError(entry.line, `service "${entry.name}": malformed ${key} "${text}"`);
   const low = number(entry, key, lo!, 65535);
   const high = hi === undefined ? low : number(entry, key, hi, 65535);
-  if (high < low) throw new ModelError(entry.line, `service "${entry.name}": ${key} ${text} has its low port above its high port`);
+  if (high < low) throw new ConfigError(entry.line, `service "${entry.name}": ${key} ${text} has its low port above its high port`);
   return Ports.range(low, high);
 }
 
@@ -157,7 +156,7 @@ function icmpSpace(entry: Entry, proto: number): HeaderSpace {
 }
 
 function number(entry: Entry, key: string, text: string, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new ModelError(entry.line, `service "${entry.name}": ${key} "${text}" is not a number from 0 to ${max}`);
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new ConfigError(entry.line, `service "${entry.name}": ${key} "${text}" is not a number from 0 to ${max}`);
   return Number(text);
 }
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parseTree, TreeError, valuesOf, type ConfigTree, type KeepBlock } from './tree.js';
+import { ConfigError, parseTree, valuesOf, type ConfigTree, type KeepBlock } from './tree.js';
 
 const keepAll: KeepBlock = () => true;
 const tree = (lines: string[], keep: KeepBlock = keepAll): ConfigTree => parseTree(lines.join('\n') + '\n', keep);
 
-function error(lines: string[]): TreeError {
+function error(lines: string[]): ConfigError {
   try {
     tree(lines);
   } catch (e) {
-    expect(e).toBeInstanceOf(TreeError);
-    return e as TreeError;
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
   }
   throw new Error('parsed without error');
 }

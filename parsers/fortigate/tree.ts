@@ -72,7 +72,8 @@ export interface ConfigTree {
   readonly skipped: readonly SkippedBlock[];
 }
 
-export class TreeError extends Error {
+/** Text that is not a valid FortiOS configuration, at a line: the parser turns it into a ParseError. */
+export class ConfigError extends Error {
   constructor(
     readonly line: number,
     message: string,
@@ -154,7 +155,7 @@ class Parser {
       const current = top();
       switch (keyword) {
         case 'config': {
-          if (args.length === 0) throw new TreeError(st.line, '"config" without a path');
+          if (args.length === 0) throw new ConfigError(st.line, '"config" without a path');
           const chain = [...(innermostBlock()?.chain ?? []), args];
           if (!this.keep(chain)) {
             skipBlock(scanner, st);
@@ -168,9 +169,9 @@ class Parser {
         }
         case 'edit': {
           if (!current || !('path' in current)) {
-            throw new TreeError(st.line, current ? `"edit" inside entry "${(current as OpenEntry).name}" (line ${current.line}) before its "next"` : '"edit" outside any "config" block');
+            throw new ConfigError(st.line, current ? `"edit" inside entry "${(current as OpenEntry).name}" (line ${current.line}) before its "next"` : '"edit" outside any "config" block');
           }
-          if (args.length !== 1) throw new TreeError(st.line, `"edit" takes one name (got ${args.length})`);
+          if (args.length !== 1) throw new ConfigError(st.line, `"edit" takes one name (got ${args.length})`);
           if (current.lazy) {
             const entry = skimEntry(scanner, st, args[0]!, current.path, this.text);
             current.entries.push(entry);
@@ -184,14 +185,14 @@ class Parser {
           break;
         }
         case 'next': {
-          if (!current || 'path' in current || stack.length === depth) throw new TreeError(st.line, '"next" without an open "edit"');
+          if (!current || 'path' in current || stack.length === depth) throw new ConfigError(st.line, '"next" without an open "edit"');
           close(stack.pop()!, st);
           break;
         }
         case 'end': {
           // A CLI script may close an entry and its block with `end` alone; backups always print `next` first.
           if (current && !('path' in current) && stack.length > depth) close(stack.pop()!, st);
-          if (stack.length === depth) throw new TreeError(st.line, '"end" without an open "config" block');
+          if (stack.length === depth) throw new ConfigError(st.line, '"end" without an open "config" block');
           close(stack.pop()!, st);
           break;
         }
@@ -200,8 +201,8 @@ class Parser {
         case 'unset':
         case 'append':
         case 'unselect': {
-          if (!current) throw new TreeError(st.line, `"${keyword}" outside any "config" block`);
-          if (args.length === 0) throw new TreeError(st.line, `"${keyword}" without a setting name`);
+          if (!current) throw new ConfigError(st.line, `"${keyword}" outside any "config" block`);
+          if (args.length === 0) throw new ConfigError(st.line, `"${keyword}" without a setting name`);
           applySetting(current.settings, keyword, args[0]!, args.slice(1), st);
           break;
         }
@@ -214,12 +215,12 @@ class Parser {
   }
 }
 
-function notAStatement(line: number, keyword: string): TreeError {
-  return new TreeError(line, `"${keyword}" is not a FortiOS configuration statement (expected config, edit, set, unset, append, select, next or end)`);
+function notAStatement(line: number, keyword: string): ConfigError {
+  return new ConfigError(line, `"${keyword}" is not a FortiOS configuration statement (expected config, edit, set, unset, append, select, next or end)`);
 }
 
-function truncated(line: number, path: readonly string[]): TreeError {
-  return new TreeError(line, `the file ends inside "config ${path.join(' ')}" (no matching "end"): the export is truncated`);
+function truncated(line: number, path: readonly string[]): ConfigError {
+  return new ConfigError(line, `the file ends inside "config ${path.join(' ')}" (no matching "end"): the export is truncated`);
 }
 
 function close(node: OpenBlock | OpenEntry, st: { endLine: number; end: number }): void {
@@ -252,7 +253,7 @@ function skimEntry(scanner: Scanner, opening: Statement, name: string, path: rea
         simple = false;
         break;
       case 'edit':
-        if (depth === 0) throw new TreeError(st.line, `"edit" inside entry "${name}" (line ${opening.line}) before its "next"`);
+        if (depth === 0) throw new ConfigError(st.line, `"edit" inside entry "${name}" (line ${opening.line}) before its "next"`);
         break;
       case 'next':
         if (depth === 0) return new LazyEntry(text, name, opening, st, bodyStart, bodyLine, simple);
@@ -271,7 +272,7 @@ function skimEntry(scanner: Scanner, opening: Statement, name: string, path: rea
         throw notAStatement(st.line, st.keyword);
     }
   }
-  throw new TreeError(opening.line, `the file ends inside "edit ${name}" of "config ${path.join(' ')}" (no matching "next"): the export is truncated`);
+  throw new ConfigError(opening.line, `the file ends inside "edit ${name}" of "config ${path.join(' ')}" (no matching "next"): the export is truncated`);
 }
 
 /** An entry whose settings and nested blocks are read from the text each time they are asked for. */
@@ -556,7 +557,7 @@ class Scanner {
       else if (c === BACKSLASH && t.charCodeAt(i + 1) !== LF) i++;
       wordStart = c === SPACE || c === TAB;
     }
-    if (quote !== 0) throw new TreeError(line, 'unterminated quote: the quoted value never ends');
+    if (quote !== 0) throw new ConfigError(line, 'unterminated quote: the quoted value never ends');
     return n;
   }
 
@@ -573,7 +574,7 @@ class Scanner {
       let j = i + 1;
       let seg = j;
       for (;;) {
-        if (j >= n) throw new TreeError(statementLine, 'unterminated quote: the quoted value never ends');
+        if (j >= n) throw new ConfigError(statementLine, 'unterminated quote: the quoted value never ends');
         const d = t.charCodeAt(j);
         if (d === q) break;
         if (d === BACKSLASH && j + 1 < n) {

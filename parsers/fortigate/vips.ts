@@ -13,9 +13,8 @@
 import { AddressError, AddressSet } from '../../src/model/address-set.js';
 import { headerSpace, intersectFlows, PORT_MAX, Ports, Protocols, subtractFlows, type HeaderSpace } from '../../src/model/header-space.js';
 import { IntervalSet, type Interval } from '../../src/model/interval-set.js';
-import { ModelError } from './model.js';
 import type { ServiceResolver } from './services.js';
-import { valueOf, valuesOf, type Entry } from './tree.js';
+import { ConfigError, valueOf, valuesOf, type Entry } from './tree.js';
 
 interface Range {
   readonly lo: bigint;
@@ -68,7 +67,7 @@ export function readVip(entry: Entry, ctx: VipContext): Vip {
   if (ext.lo === 0n && ext.hi === 0n) {
     const own = extIntf === 'any' ? undefined : ctx.interfaceAddress(extIntf);
     const lo = own?.v4.lowest();
-    if (lo === undefined) throw new ModelError(entry.line, `${what}: extip 0.0.0.0 stands for the address of extintf "${extIntf}", which the export does not give`);
+    if (lo === undefined) throw new ConfigError(entry.line, `${what}: extip 0.0.0.0 stands for the address of extintf "${extIntf}", which the export does not give`);
     ext = { lo, hi: lo };
   }
   const mappedValues = valuesOf(entry, 'mappedip');
@@ -115,7 +114,7 @@ export function readVip(entry: Entry, ctx: VipContext): Vip {
 function readPortForward(entry: Entry, reasons: string[]): PortForward {
   const protocol = valueOf(entry, 'protocol') ?? 'tcp';
   const proto = PROTOCOLS[protocol];
-  if (proto === undefined) throw new ModelError(entry.line, `VIP "${entry.name}": unknown protocol "${protocol}"`);
+  if (proto === undefined) throw new ConfigError(entry.line, `VIP "${entry.name}": unknown protocol "${protocol}"`);
   const extText = valueOf(entry, 'extport') ?? '0';
   const ext = portRange(entry, 'extport', extText);
   const mapped = portRange(entry, 'mappedport', valueOf(entry, 'mappedport') ?? extText);
@@ -128,7 +127,7 @@ function readPortForward(entry: Entry, reasons: string[]): PortForward {
 function rangeOf(entry: Entry, key: string, text: string): Range {
   const set = rangeSet(entry, key, text);
   const [iv, extra] = set.v4.intervals;
-  if (!iv || extra) throw new ModelError(entry.line, `VIP "${entry.name}": ${key} "${text}" is not one IPv4 address or range`);
+  if (!iv || extra) throw new ConfigError(entry.line, `VIP "${entry.name}": ${key} "${text}" is not one IPv4 address or range`);
   return { lo: iv[0], hi: iv[1] };
 }
 
@@ -138,7 +137,7 @@ function rangeSet(entry: Entry, key: string, text: string): AddressSet {
     if (!set.v6.isEmpty()) throw new AddressError('IPv6');
     return set;
   } catch (e) {
-    if (e instanceof AddressError) throw new ModelError(entry.line, `VIP "${entry.name}": malformed ${key} "${text}"`);
+    if (e instanceof AddressError) throw new ConfigError(entry.line, `VIP "${entry.name}": malformed ${key} "${text}"`);
     throw e;
   }
 }
@@ -147,7 +146,7 @@ function portRange(entry: Entry, key: string, text: string): Range {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
   const lo = m ? BigInt(m[1]!) : -1n;
   const hi = m?.[2] ? BigInt(m[2]) : lo;
-  if (!m || hi > PORT_MAX || lo > hi) throw new ModelError(entry.line, `VIP "${entry.name}": malformed ${key} "${text}"`);
+  if (!m || hi > PORT_MAX || lo > hi) throw new ConfigError(entry.line, `VIP "${entry.name}": malformed ${key} "${text}"`);
   return { lo, hi };
 }
 
