@@ -42,10 +42,6 @@ export function unionAll(items: Iterable<Bounds>): Bounds {
   return out ?? exact(AddressSet.NONE);
 }
 
-export function isExact(b: Bounds): boolean {
-  return b.reasons.length === 0 || b.certain.equals(b.possible);
-}
-
 export function mergeReasons(a: readonly string[], b: readonly string[]): readonly string[] {
   if (b.length === 0) return a;
   if (a.length === 0) return b;

@@ -16,7 +16,7 @@
  */
 import { AddressSet, type Family } from '../../src/model/address-set.js';
 import { headerSpace, intersectFlows, subtractFlows, type HeaderSpace } from '../../src/model/header-space.js';
-import type { Rule, RuleAction } from '../../src/model/rule-graph.js';
+import type { InterfaceMatch, Rule, RuleAction } from '../../src/model/rule-graph.js';
 import type { AddressResolver, Report } from './addresses.js';
 import { mergeReasons, unknown, type Bounds } from './bounds.js';
 import { interfaceTest, type Interfaces } from './interfaces.js';
@@ -132,7 +132,7 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
       possible: product(src.possible, dst.possible, service.possible),
     };
     if (family === 'ipv4' && ctx.grabs.size > 0) {
-      const { grabs, reason } = applicableGrabs(ctx, inTest?.names);
+      const { grabs, reason } = applicableGrabs(ctx, inTest);
       if (reason) reasons = mergeReasons(reasons, [reason]);
       certain.push(...subtractFlows(regular.certain, grabs));
       possible.push(...subtractFlows(regular.possible, grabs));
@@ -254,19 +254,42 @@ function splitDestinations(names: readonly string[], family: Family, kind: Polic
   return { addresses, vips };
 }
 
+const applicable = new WeakMap<PolicyContext, Map<InterfaceMatch | undefined, { grabs: HeaderSpace[]; reason?: string }>>();
+
 /**
  * The VIP traffic a non-VIP policy does not see: what every VIP listening on the policy's source interfaces
- * translates. A VIP listening on only some of them (`srcintf-filter`) makes that part unknown.
+ * translates. A VIP listening on only some of them (`srcintf-filter`) makes that part unknown. Worked out once per
+ * interface test, with VIPs that translate the same protocols and ports merged into one space: a policy to "all"
+ * from the Internet side then loses a few spaces, not one per published server.
  */
-function applicableGrabs(ctx: PolicyContext, inNames: readonly string[] | undefined): { grabs: HeaderSpace[]; reason?: string } {
-  const grabs: HeaderSpace[] = [];
-  let reason: string | undefined;
-  for (const [vip, grab] of ctx.grabs) {
-    const listen = vip.listenOn;
-    if (!listen || (inNames && inNames.every((n) => listen.includes(n)))) grabs.push(...grab);
-    else if (!inNames || inNames.some((n) => listen.includes(n))) reason = `VIP "${vip.name}" translates traffic on only some of the policy's source interfaces`;
+function applicableGrabs(ctx: PolicyContext, inTest: InterfaceMatch | undefined): { grabs: HeaderSpace[]; reason?: string } {
+  let byTest = applicable.get(ctx);
+  if (!byTest) applicable.set(ctx, (byTest = new Map()));
+  let known = byTest.get(inTest);
+  if (!known) {
+    const inNames = inTest?.names;
+    const grabs: HeaderSpace[] = [];
+    let reason: string | undefined;
+    for (const [vip, grab] of ctx.grabs) {
+      const listen = vip.listenOn;
+      if (!listen || (inNames && inNames.every((n) => listen.includes(n)))) grabs.push(...grab);
+      else if (!inNames || inNames.some((n) => listen.includes(n))) reason = `VIP "${vip.name}" translates traffic on only some of the policy's source interfaces`;
+    }
+    known = { grabs: mergeDestinations(grabs), ...(reason ? { reason } : {}) };
+    byTest.set(inTest, known);
   }
-  return reason ? { grabs, reason } : { grabs };
+  return known;
+}
+
+/** Spaces that differ only in their destination, as one space per kind of traffic (a union, no longer disjoint). */
+function mergeDestinations(spaces: readonly HeaderSpace[]): HeaderSpace[] {
+  const out: HeaderSpace[] = [];
+  for (const h of spaces) {
+    const k = out.findIndex((m) => m.proto.equals(h.proto) && m.dport.equals(h.dport) && m.sport.equals(h.sport) && m.src.equals(h.src));
+    if (k >= 0) out[k] = { ...out[k]!, dst: out[k]!.dst.union(h.dst) };
+    else out.push(h);
+  }
+  return out;
 }
 
 function matchVipOf(f: Fields, ctx: PolicyContext): boolean | undefined {

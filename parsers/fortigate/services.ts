@@ -164,7 +164,7 @@ function number(entry: Entry, key: string, text: string, max: number): number {
  * The same spaces as a disjoint union, with spaces that differ only in destination ports merged (`tcp 443` and
  * `tcp 5061` become one space): fewer, larger spaces keep every later set operation cheap.
  */
-export function disjoint(spaces: readonly HeaderSpace[]): HeaderSpace[] {
+function disjoint(spaces: readonly HeaderSpace[]): HeaderSpace[] {
   const merged: HeaderSpace[] = [];
   for (const h of spaces) {
     const k = merged.findIndex((m) => m.proto.equals(h.proto) && m.sport.equals(h.sport) && m.src.equals(h.src) && m.dst.equals(h.dst));

@@ -650,12 +650,16 @@ export interface Fields {
 }
 
 export function fieldsOf(node: HasSettings): Fields {
-  const byKey = new Map<string, Setting>();
-  for (const s of node.settings) byKey.set(s.key, s);
+  // A node has a few dozen settings at most: a search of the array beats building a map for each of 100,000 policies.
+  const settings = node.settings;
+  const setting = (key: string) => {
+    for (const s of settings) if (s.key === key) return s;
+    return undefined;
+  };
   return {
-    setting: (key) => byKey.get(key),
-    value: (key) => byKey.get(key)?.values[0],
-    values: (key) => byKey.get(key)?.values ?? [],
+    setting,
+    value: (key) => setting(key)?.values[0],
+    values: (key) => setting(key)?.values ?? [],
   };
 }
 
