@@ -228,3 +228,22 @@ ${policies(['1', accept('all', 'edge', '"HTTPS"')])}`);
     ]);
   });
 });
+
+describe('policies from several interfaces and VIPs that listen on some of them', () => {
+  const listening = `
+config firewall vip
+    edit "vip-ae1"
+        set extip 203.0.113.10
+        set mappedip "172.16.10.10"
+        set extintf "wan1"
+        set srcintf-filter "wan1"
+    next
+end`;
+  it('are uncertain about the VIP address only: from wan1 it is VIP traffic, from elsewhere it is not', () => {
+    const any = (dst: string): string[] => ['srcintf "any"', 'dstintf "dmz"', 'action accept', 'srcaddr "all"', `dstaddr "${dst}"`, 'schedule "always"', 'service "HTTPS"'];
+    const d = parse(`${ADDRESSES}${listening}\n${policies(['1', any('all')], ['2', any('edge')], ['3', accept('all', 'vip-ae1', '"HTTPS"')])}`);
+    expect(ruleOf(d, 'policy/1').uncertain).toEqual(['VIP "vip-ae1" translates traffic to its address on only some of the policy\'s source interfaces']);
+    expect(holds(ruleOf(d, 'policy/1'), { src: '198.51.100.7', dst: '203.0.113.10', dport: 443 })).toBe(true);
+    expect(ruleOf(d, 'policy/2').uncertain).toEqual([]);
+  });
+});

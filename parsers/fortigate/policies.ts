@@ -132,9 +132,9 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
       possible: product(src.possible, dst.possible, service.possible),
     };
     if (family === 'ipv4' && ctx.grabs.size > 0) {
-      const { grabs, reason } = applicableGrabs(ctx, inTest);
+      const { grabs, partial, reason } = applicableGrabs(ctx, inTest);
       if (reason) reasons = mergeReasons(reasons, [reason]);
-      certain.push(...subtractFlows(regular.certain, grabs));
+      certain.push(...subtractFlows(regular.certain, [...grabs, ...partial]));
       possible.push(...subtractFlows(regular.possible, grabs));
       if (matchVip !== false) {
         for (const [vip, grab] of ctx.grabs) vipTraffic.push(...intersectFlows(vipPreimage(vip, regular.possible), grab));
@@ -254,28 +254,39 @@ function splitDestinations(names: readonly string[], family: Family, kind: Polic
   return { addresses, vips };
 }
 
-const applicable = new WeakMap<PolicyContext, Map<InterfaceMatch | undefined, { grabs: HeaderSpace[]; reason?: string }>>();
+interface Grabs {
+  /** VIP traffic on every source interface of the policy: never matched by it. */
+  readonly grabs: HeaderSpace[];
+  /** VIP traffic on some of them only (`srcintf-filter`): matched or not depending on the interface it arrives on. */
+  readonly partial: HeaderSpace[];
+  readonly reason?: string;
+}
+
+const applicable = new WeakMap<PolicyContext, Map<InterfaceMatch | undefined, Grabs>>();
 
 /**
  * The VIP traffic a non-VIP policy does not see: what every VIP listening on the policy's source interfaces
- * translates. A VIP listening on only some of them (`srcintf-filter`) makes that part unknown. Worked out once per
- * interface test, with VIPs that translate the same protocols and ports merged into one space: a policy to "all"
- * from the Internet side then loses a few spaces, not one per published server.
+ * translates. Worked out once per interface test, with VIPs that translate the same protocols and ports merged into
+ * one space: a policy to "all" from the Internet side then loses a few spaces, not one per published server.
  */
-function applicableGrabs(ctx: PolicyContext, inTest: InterfaceMatch | undefined): { grabs: HeaderSpace[]; reason?: string } {
+function applicableGrabs(ctx: PolicyContext, inTest: InterfaceMatch | undefined): Grabs {
   let byTest = applicable.get(ctx);
   if (!byTest) applicable.set(ctx, (byTest = new Map()));
   let known = byTest.get(inTest);
   if (!known) {
     const inNames = inTest?.names;
     const grabs: HeaderSpace[] = [];
+    const partial: HeaderSpace[] = [];
     let reason: string | undefined;
     for (const [vip, grab] of ctx.grabs) {
       const listen = vip.listenOn;
       if (!listen || (inNames && inNames.every((n) => listen.includes(n)))) grabs.push(...grab);
-      else if (!inNames || inNames.some((n) => listen.includes(n))) reason = `VIP "${vip.name}" translates traffic on only some of the policy's source interfaces`;
+      else if (!inNames || inNames.some((n) => listen.includes(n))) {
+        partial.push(...grab);
+        reason = `VIP "${vip.name}" translates traffic to its address on only some of the policy's source interfaces`;
+      }
     }
-    known = { grabs: mergeDestinations(grabs), ...(reason ? { reason } : {}) };
+    known = { grabs: mergeDestinations(grabs), partial: mergeDestinations(partial), ...(reason ? { reason } : {}) };
     byTest.set(inTest, known);
   }
   return known;
