@@ -44,21 +44,10 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
     report,
   );
   const services = new ServiceResolver({ custom: tableOf(blocks, 'firewall service custom'), groups: tableOf(blocks, 'firewall service group') }, report);
-  const settings = settingsAt(blocks, 'system settings');
-  const centralNat = valueOf(settings, 'central-nat') === 'enable';
-  const ngfw = settingOf(settings, 'ngfw-mode');
-  if (ngfw?.values[0] === 'policy-based') {
-    report(ngfw.line, 'warning', 'NGFW policy-based mode: "config firewall policy" holds only the SSL inspection and authentication policies, and the security policies that also decide are not read');
-  }
-
-  const vipList = entriesAt(blocks, 'firewall vip').map((e) => readVip(e, { services, interfaceAddress: (name) => interfaces.list.find((i) => i.name === name)?.addresses.find((a) => !a.host.v4.isEmpty())?.host }));
-  const vips = new Map(vipList.map((v) => [v.name, v]));
-  const vipGroups = tableOf(blocks, 'firewall vipgrp');
+  const centralNat = natMode(blocks, report);
   const policyEntries = entriesAt(blocks, 'firewall policy');
-  // Policy-based NAT: a VIP translates only once an enabled policy names it (community.fortinet.com ta-p/350101).
-  const active = centralNat ? vipList.filter((v) => v.enabled) : referencedVips(policyEntries, vips, vipGroups).filter((v) => v.enabled);
-  const grabs = effectiveGrabs(active);
-  const ctx: PolicyContext = { origins, addresses, services, interfaces, vips, vipGroups, grabs, centralNat, matchVipDefault: matchVipDefault(config.version), report };
+  const vips = readVips(blocks, policyEntries, centralNat, services, interfaces);
+  const ctx: PolicyContext = { origins, addresses, services, interfaces, ...vips, centralNat, matchVipDefault: matchVipDefault(config.version), report };
 
   const forward: Rule[] = intrazoneRules(interfaces, origins);
   const translating: TranslatingPolicy[] = [];
@@ -69,21 +58,12 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
   }
   for (const e of entriesAt(blocks, 'firewall policy6')) forward.push(...policyRules(e, POLICY6, ctx).rules);
   const localIn = [...rulesOf(blocks, 'firewall local-in-policy', LOCAL_IN, ctx), ...rulesOf(blocks, 'firewall local-in-policy6', LOCAL_IN6, ctx)];
-
-  const filters = new Map<string, Filter>();
-  const header = (path: string) => {
-    const b = blocksAt(blocks, path)[0];
-    return b ? { origin: origins.ofHeader(b) } : {};
-  };
-  filters.set('forward', { id: 'forward', name: 'firewall policy', model: 'first-match', rules: forward, defaultAction: 'deny', attachment: { hooks: ['forward'], stage: 10 }, ...header(policyEntries.length > 0 ? 'firewall policy' : 'firewall policy6') });
-  if (localIn.length > 0) {
-    filters.set('local-in', { id: 'local-in', name: 'firewall local-in-policy', model: 'first-match', rules: localIn, defaultAction: 'permit', attachment: { hooks: ['input'], stage: 10 }, ...header('firewall local-in-policy') });
-  }
+  const filters = policyFilters(blocks, origins, forward, localIn);
 
   const natCtx = { origins, interfaces, addresses, ippools: tableOf(blocks, 'firewall ippool'), centralNat, report };
   const nat: NatRule[] = [
-    ...destinationNat(grabs, natCtx),
-    ...(centralNat ? centralSourceNat(entriesAt(blocks, 'firewall central-snat-map'), grabs, natCtx) : policySourceNat(translating, grabs, natCtx)),
+    ...destinationNat(vips.grabs, natCtx),
+    ...(centralNat ? centralSourceNat(entriesAt(blocks, 'firewall central-snat-map'), vips.grabs, natCtx) : policySourceNat(translating, vips.grabs, natCtx)),
   ];
   const routes = routesOf(blocks, interfaces, addresses, origins, report);
   noteSkipped([...config.globalSkipped, ...scope.skipped], report);
@@ -107,6 +87,41 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
     diagnostics,
     ...(scope.vdom !== undefined ? { partition: { kind: 'vdom' as const, name: scope.vdom } } : {}),
   };
+}
+
+/** Whether the VDOM is in central NAT mode; NGFW policy-based mode is reported, its security policies are not read. */
+function natMode(blocks: Scope['blocks'], report: Report): boolean {
+  const settings = settingsAt(blocks, 'system settings');
+  const ngfw = settingOf(settings, 'ngfw-mode');
+  if (ngfw?.values[0] === 'policy-based') {
+    report(ngfw.line, 'warning', 'NGFW policy-based mode: "config firewall policy" holds only the SSL inspection and authentication policies, and the security policies that also decide are not read');
+  }
+  return valueOf(settings, 'central-nat') === 'enable';
+}
+
+/** The VDOM's VIPs and VIP groups, and what each VIP that translates traffic takes (earlier VIPs first). */
+function readVips(blocks: Scope['blocks'], policies: readonly Entry[], centralNat: boolean, services: ServiceResolver, interfaces: Interfaces): Pick<PolicyContext, 'vips' | 'vipGroups' | 'grabs'> {
+  const interfaceAddress = (name: string) => interfaces.list.find((i) => i.name === name)?.addresses.find((a) => !a.host.v4.isEmpty())?.host;
+  const list = entriesAt(blocks, 'firewall vip').map((e) => readVip(e, { services, interfaceAddress }));
+  const vips = new Map(list.map((v) => [v.name, v]));
+  const vipGroups = tableOf(blocks, 'firewall vipgrp');
+  // Policy-based NAT: a VIP translates only once an enabled policy names it (community.fortinet.com ta-p/350101).
+  const active = centralNat ? list.filter((v) => v.enabled) : referencedVips(policies, vips, vipGroups).filter((v) => v.enabled);
+  return { vips, vipGroups, grabs: effectiveGrabs(active) };
+}
+
+/** The forward filter (always: without policies, everything meets the implicit deny) and the local-in one, when there is one. */
+function policyFilters(blocks: Scope['blocks'], origins: Origins, forward: readonly Rule[], localIn: readonly Rule[]): Map<string, Filter> {
+  const header = (...paths: string[]) => {
+    const b = paths.map((p) => blocksAt(blocks, p)[0]).find((x) => x !== undefined);
+    return b ? { origin: origins.ofHeader(b) } : {};
+  };
+  const filters = new Map<string, Filter>();
+  filters.set('forward', { id: 'forward', name: 'firewall policy', model: 'first-match', rules: forward, defaultAction: 'deny', attachment: { hooks: ['forward'], stage: 10 }, ...header('firewall policy', 'firewall policy6') });
+  if (localIn.length > 0) {
+    filters.set('local-in', { id: 'local-in', name: 'firewall local-in-policy', model: 'first-match', rules: localIn, defaultAction: 'permit', attachment: { hooks: ['input'], stage: 10 }, ...header('firewall local-in-policy', 'firewall local-in-policy6') });
+  }
+  return filters;
 }
 
 function rulesOf(blocks: Scope['blocks'], path: string, kind: PolicyKind, ctx: PolicyContext): Rule[] {
