@@ -1,7 +1,9 @@
 import type { AddressSet } from '../src/model/address-set.js';
 import type { Device } from '../src/model/rule-graph.js';
+import { asaParser } from './asa/index.js';
 import { fortigateParser } from './fortigate/index.js';
 import { iptablesParser } from './iptables/index.js';
+import { windowsParser } from './windows/index.js';
 
 /** One export as read from disk: its bytes (binary formats: registry.pol, .wfw hives) and its decoded text. */
 export interface ExportFile {
@@ -29,7 +31,7 @@ export interface VendorParser {
   parse(input: ExportFile, options: ParseOptions): Device[];
 }
 
-export const PARSERS: readonly VendorParser[] = [iptablesParser, fortigateParser];
+export const PARSERS: readonly VendorParser[] = [iptablesParser, windowsParser, asaParser, fortigateParser];
 
 export function detectParser(input: ExportFile): VendorParser | undefined {
   return PARSERS.find((p) => p.detect(input));

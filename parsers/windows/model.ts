@@ -40,6 +40,16 @@ export interface WindowsRule {
   /** Program path, service name, package: they narrow who may use the port, not which flows it opens. */
   readonly program?: string;
   readonly service?: string;
+  /** App package (`AppPkgId`, PowerShell `Package`): an AppContainer SID, narrowing like the program. */
+  readonly package?: string;
+  /** Local users the rule is limited to (`LUOwn`, `LUAuth`, PowerShell `Owner`, `LocalUser`): narrowing like the program. */
+  readonly localUsers?: string;
+  /**
+   * What else decides whether the rule applies that no export settles, each in words with the export's own token:
+   * IPsec (`Security=Authenticate`), authorized remote machines or users, platform validity, trust tuples,
+   * network names. Absent or [] = none; to-device.ts makes the rule uncertain for each.
+   */
+  readonly conditions?: readonly string[];
   /** Interface types (`Wireless`, `Lan`, `RemoteAccess`) or interface ids the rule is limited to; [] = all. */
   readonly interfaces: readonly string[];
   /** `Edge=TRUE` / EdgeTraversalPolicy Allow, DeferToApp, DeferToUser: unsolicited traffic through NAT traversal. */

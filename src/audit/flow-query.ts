@@ -123,6 +123,17 @@ export interface DecidedPart {
   readonly path: Path;
   /** The NAT rules the flows passed through, and those by which a role named by its real address was reached. */
   readonly translations: readonly NatRule[];
+  /** Who let the flows through each filter before (and, for permits, at) the deciding one. */
+  readonly permittedBy: readonly Decider[];
+}
+
+/**
+ * Parts some rule lets through. A part that every filter passes by its default policy alone (or that meets no
+ * filter: a firewall turned off) is one open door, reported once by any-rule or firewall-disabled, not once per
+ * documented row it happens to cover.
+ */
+export function openedByRules(parts: readonly DecidedPart[]): DecidedPart[] {
+  return parts.filter((p) => p.permittedBy.some((d) => d.rule));
 }
 
 export type FlowStatus = 'satisfied' | 'partial' | 'missing' | 'uncertain' | 'not-on-path';
@@ -160,7 +171,7 @@ export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
   for (const pe of evaluation.paths) {
     for (const o of pe.outcomes) {
       const translations = [...new Set([...pe.published, ...o.translations])];
-      const part: DecidedPart = { flows: o.flows, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}), uncertainty: o.uncertainty, path: pe.path, translations };
+      const part: DecidedPart = { flows: o.flows, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}), uncertainty: o.uncertainty, path: pe.path, translations, permittedBy: o.permittedBy };
       if (o.uncertainty.length > 0) uncertain.push(part);
       else if (o.decision === 'permit') permitted.push(part);
       else denied.push(part);

@@ -2,6 +2,7 @@ import { headerSpace, intersectFlows, Ports, Protocols, type HeaderSpace } from 
 import type { Device, Filter, Rule } from '../model/rule-graph.js';
 import type { Zone } from '../model/zone.js';
 import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
+import { asSeenAt, type SeenFlows } from '../engine/nat.js';
 import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
 import { roleEnd, type AuditContext } from '../audit/context.js';
@@ -34,8 +35,8 @@ export const anyRule: Check = {
       for (const [from, to, inbound] of [[side, edge, true], [edge, side, false]] as const) {
         const { paths } = queryPaths(ctx.device, ctx.placement, { from, to, protocols: Protocols.any(), dport: Ports.any() });
         for (const qp of paths) {
-          for (const [d, reached, breadth] of [...broadRules(ctx, rows, qp, inbound, side.zone), ...permittingDefaults(ctx, qp, inbound)]) {
-            const f = anyFinding(this, ctx, d, breadth, from, to, reached);
+          for (const [d, reached, breadth, severity] of [...broadRules(ctx, rows, qp, inbound, side.zone), ...permittingDefaults(ctx, qp, inbound)]) {
+            const f = anyFinding(this, ctx, d, breadth, from, to, reached, severity);
             found.set(f.id, f);
           }
         }
@@ -45,23 +46,31 @@ export const anyRule: Check = {
   },
 };
 
-type Hit = readonly [Decider, readonly HeaderSpace[], Breadth];
+type Hit = readonly [Decider, readonly HeaderSpace[], Breadth, Severity?];
 
 function* broadRules(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, inbound: boolean, sideZone: Zone): Generator<Hit> {
   const pathCtx = pathContext(qp.path);
-  for (const filter of reachableFilters(ctx.device, qp)) {
-    for (const rule of candidateRules(filter, [qp.space])) {
-      if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
-      const own = intersectFlows([qp.space], rule.match.flows);
-      if (own.length === 0) continue;
-      const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
-      if (breadths.length === 0) continue;
-      const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathCtx);
-      const decided = outcomes.filter((o) => decidedBy(o, rule));
-      if (decided.length === 0) continue;
-      const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
-      for (const b of breadths) yield [d, decided.flatMap((o) => o.flows), b];
-    }
+  for (const [filter, stage] of reachableFilters(ctx.device, qp)) {
+    // The rule names flows as its filter sees them: translated, when NAT comes before it (ASA 8.3+, DNAT).
+    for (const view of asSeenAt(ctx.device.nat, [qp.space], pathCtx, stage)) yield* broadRulesIn(ctx, rows, qp, filter, view, inbound, sideZone);
+  }
+}
+
+/** The broad permit rules of one filter that decide part of the query, as that filter sees the query. */
+function* broadRulesIn(ctx: AuditContext, rows: DocumentedRows, qp: QueryPath, filter: Filter, view: SeenFlows, inbound: boolean, sideZone: Zone): Generator<Hit> {
+  const pathCtx = pathContext(qp.path);
+  for (const rule of candidateRules(filter, view.seen)) {
+    if (!rule.enabled || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
+    const seenOwn = intersectFlows(view.seen, rule.match.flows);
+    if (seenOwn.length === 0) continue;
+    const own = view.back(seenOwn);
+    const breadths = breadthOf(ctx, rows, rule, own, inbound, sideZone);
+    if (breadths.length === 0) continue;
+    const outcomes = evaluatePath(ctx.device, qp.path.filters, own, pathCtx);
+    const decided = outcomes.filter((o) => decidedBy(o, rule));
+    if (decided.length === 0) continue;
+    const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
+    for (const b of breadths) yield [d, decided.flatMap((o) => o.flows), b];
   }
 }
 
@@ -80,31 +89,38 @@ function* permittingDefaults(ctx: AuditContext, qp: QueryPath, inbound: boolean)
   const outcomes = evaluatePath(ctx.device, qp.path.filters, [qp.space], pathContext(qp.path));
   const unfiltered = outcomes.filter((o) => o.decision === 'permit' && o.permittedBy.every((d) => !d.rule));
   const reached = unfiltered.flatMap((o) => o.flows);
-  if (reached.length > 0 && (inbound || reached.some((h) => h.proto.isFull()))) yield [unfiltered[0]!.decidedBy!, reached, 'any service'];
+  if (reached.length === 0) return;
+  // Outbound, a default that lets the Edge open TCP or UDP connections no rule names (Windows' default outbound
+  // Allow, OUTPUT ACCEPT) is broader than the documented rows but does not expose the Edge: one finding, medium.
+  if (inbound) yield [unfiltered[0]!.decidedBy!, reached, 'any service'];
+  else if (reached.some((h) => h.proto.overlaps(TCP_UDP))) yield [unfiltered[0]!.decidedBy!, reached, 'any service', 'medium'];
 }
 
 /**
  * The path's filters and every filter a flow of the query can be sent to from them: only jumps that can match
  * it on this path count (a chain entered only from another interface pair holds nothing for this path).
  */
-function reachableFilters(device: Device, qp: QueryPath): Filter[] {
+function reachableFilters(device: Device, qp: QueryPath): [Filter, number][] {
   const ctx = pathContext(qp.path);
-  const seen = new Set<Filter>(qp.path.filters);
+  // A called filter is consulted at the stage of the attached filter that leads to it.
+  const stages = new Map<Filter, number>(qp.path.filters.map((f, i) => [f, f.attachment?.stage ?? i]));
   const queue = [...qp.path.filters];
   for (let f = queue.shift(); f; f = queue.shift()) {
+    const stage = stages.get(f)!;
     for (const r of f.rules) {
       if ((r.action.type !== 'call' && r.action.type !== 'goto') || !r.enabled || !appliesTo(r, ctx)) continue;
       const target = device.filters.get(r.action.filter);
-      if (target && !seen.has(target) && intersectFlows([qp.space], r.match.flows).length > 0) {
-        seen.add(target);
+      const reaching = asSeenAt(device.nat, [qp.space], ctx, stage).some(({ seen }) => intersectFlows(seen, r.match.flows).length > 0);
+      if (target && !stages.has(target) && reaching) {
+        stages.set(target, stage);
         queue.push(target);
       }
     }
   }
-  return [...seen];
+  return [...stages];
 }
 
-function edgeRoles(ctx: AuditContext): FlowEnd[] {
+export function edgeRoles(ctx: AuditContext): FlowEnd[] {
   return [...ctx.roleZones]
     .filter(([role, zone]) => (zone === 'edge-external' || zone === 'edge-internal') && (ctx.roles.has(role) || ctx.placement.deviceRole === 'edge-host'))
     .map(([role]) => roleEnd(ctx, role));
@@ -116,6 +132,7 @@ function otherSide(edge: FlowEnd): FlowEnd {
 }
 
 const PORTED = Protocols.only(6, 17, 132, 136);
+const TCP_UDP = Protocols.only(6, 17);
 
 /**
  * The fields in which the rule is broader than the documentation. Any service is always too broad toward an Edge.
@@ -157,14 +174,14 @@ function reaches(rows: readonly HeaderSpace[], flows: readonly HeaderSpace[]): b
 
 const SEVERITY: Record<Breadth, Severity> = { 'any service': 'high', 'any destination': 'medium', 'any source': 'low' };
 
-function anyFinding(check: Check, ctx: AuditContext, d: Decider, breadth: Breadth, from: FlowEnd, to: FlowEnd, flows: readonly HeaderSpace[]): Finding {
+function anyFinding(check: Check, ctx: AuditContext, d: Decider, breadth: Breadth, from: FlowEnd, to: FlowEnd, flows: readonly HeaderSpace[], severity = SEVERITY[breadth]): Finding {
   const rule = d.rule;
   const reached = flows.reduce((acc, h) => ({ ...acc, proto: acc.proto.union(h.proto), dport: acc.dport.union(h.dport) }));
   const what = rule ? `line ${rule.origin.line} (${d.filter.name})` : `the default policy of ${d.filter.name}`;
   const fields = (pick: (h: HeaderSpace) => string[]) => (rule ? rule.match.flows.flatMap(pick) : ['any']);
   return finding({
     check: check.id,
-    severity: SEVERITY[breadth],
+    severity,
     citation: check.cites,
     file: ctx.device.file,
     // The rule's own fields, not its line number, identify the finding across edits.

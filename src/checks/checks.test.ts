@@ -121,8 +121,23 @@ describe('any-rule', () => {
   it('reports a permitting default policy that lets any service reach an Edge, citing the policy line', () => {
     const text = forward(COMPLIANT_FORWARD, 'ACCEPT');
     const f = findingsOf(audit(text), 'any-rule').filter((x) => x.evidence.some((e) => e.text === ':FORWARD ACCEPT [0:0]'));
-    expect(f.length).toBeGreaterThan(0);
-    expect(f.every((x) => x.severity === 'high')).toBe(true);
+    // Toward an Edge: high. From an Edge (it may open anything): medium, since it exposes nothing.
+    const toEdge = f.filter((x) => x.flow.from === 'internet' || x.flow.from === 'internal hosts');
+    const fromEdge = f.filter((x) => x.flow.to === 'internet' || x.flow.to === 'internal hosts');
+    expect(toEdge.length).toBeGreaterThan(0);
+    expect(fromEdge.length).toBeGreaterThan(0);
+    expect(toEdge.every((x) => x.severity === 'high')).toBe(true);
+    expect(fromEdge.every((x) => x.severity === 'medium')).toBe(true);
+  });
+  it('reports a flow only a permitting default opens once, on the default, not as wrong-direction or obsolete-flow', () => {
+    const text = forward(COMPLIANT_FORWARD, 'ACCEPT');
+    const a = audit(text);
+    // TCP 443 Access Edge -> Internet is the reverse of a documented inbound row; only the ACCEPT policy opens it.
+    expect(findingsOf(a, 'wrong-direction').filter((f) => f.flow.dport === '443')).toEqual([]);
+    expect(findingsOf(a, 'obsolete-flow')).toEqual([]);
+    // A rule that opens the same reverse flow is reported.
+    const ruled = forward([...COMPLIANT_FORWARD, '-A FORWARD -s 203.0.113.10/32 -i eth1 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT'], 'ACCEPT');
+    expect(findingsOf(audit(ruled), 'wrong-direction').map((f) => f.flow.dport)).toContain('443');
   });
   it('does not blame a permitting default that no flow to an Edge reaches', () => {
     const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -j DROP', '-A FORWARD -s 203.0.113.10/31 -j DROP', '-A FORWARD -d 10.10.1.10/32 -j DROP', '-A FORWARD -s 10.10.1.10/32 -j DROP'], 'ACCEPT');
@@ -130,6 +145,20 @@ describe('any-rule', () => {
   });
   it('does not report "any" source on the documented external inbound rows', () => {
     expect(findingsOf(audit(forward(COMPLIANT_FORWARD)), 'any-rule')).toEqual([]);
+  });
+  it('reports an any-service rule that names the private address behind a DNAT, the profile naming the public one', () => {
+    const filter = forward([
+      COMPLIANT_FORWARD[0]!,
+      '-A FORWARD -d 172.16.1.10/32 -i eth0 -o eth1 -j ACCEPT',
+      ...COMPLIANT_FORWARD.slice(1).map((l) => l.replace('203.0.113.10/31', '172.16.1.10/31')),
+    ]);
+    const nat = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A PREROUTING -d 203.0.113.10/32 -i eth0 -j DNAT --to-destination 172.16.1.10', 'COMMIT', ''].join('\n');
+    const text = filter + nat;
+    const f = findingsOf(audit(text), 'any-rule');
+    expect(f.map((x) => x.evidence.find((e) => e.effect === 'permits')?.line)).toEqual([lineOf(text, '-d 172.16.1.10/32 -i eth0 -o eth1 -j ACCEPT')]);
+    // The finding keeps the rule's own fields (its identity across edits) and names the role as the profile does.
+    expect(f[0]!.flow.dst).toEqual(['172.16.1.10']);
+    expect(f[0]!.message).toContain('access-edge (203.0.113.10/31)');
   });
   it('reports a documented port opened to every destination behind the firewall', () => {
     const text = forward([...COMPLIANT_FORWARD.slice(0, 1), '-A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 5061 -j ACCEPT', ...COMPLIANT_FORWARD.slice(1)]);

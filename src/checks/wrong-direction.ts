@@ -1,5 +1,5 @@
 import { roleEnd } from '../audit/context.js';
-import { evaluateFlow, verdictOf } from '../audit/flow-query.js';
+import { evaluateFlow, openedByRules, verdictOf } from '../audit/flow-query.js';
 import { describeQuery, portSet, queryOf, type EvaluatedRequirement } from '../audit/requirements.js';
 import { partsEvidence, type Finding } from '../audit/result.js';
 import type { PackRule } from '../policy/pack.js';
@@ -9,7 +9,7 @@ export const wrongDirection: Check = {
   id: 'wrong-direction',
   title: 'Documented port permitted in the wrong direction',
   description:
-    'A documented port is permitted in the direction opposite to the documentation (e.g. TCP 443 from the Access Edge out to the Internet instead of in, or 23456 from the Edge toward the Front End) where no documented rule covers that direction; or a row documented as bidirectional is permitted only one way.',
+    'A rule permits a documented port in the direction opposite to the documentation (e.g. TCP 443 from the Access Edge out to the Internet instead of in, or 23456 from the Edge toward the Front End) where no documented rule covers that direction; or a row documented as bidirectional is permitted only one way. What only a permitting default policy opens is reported once, by any-rule.',
   defaultSeverity: 'medium',
   cites: 'Lync Server 2013 port summaries (TechNet JJ618371, JJ618373): each row gives the direction in which the connection is opened',
   run(input) {
@@ -31,13 +31,13 @@ function reversedFlows(check: Check, { ctx, requirements }: CheckInput): Finding
     if (r.status === 'not-applicable' || rule.obsoleteSince || !known(rule.from) || !known(rule.to)) continue;
     if (documents(documented, rule.to, rule.from, rule)) continue;
     const query = { ...queryOf(ctx, rule), from: roleEnd(ctx, rule.to), to: roleEnd(ctx, rule.from) };
-    const verdict = verdictOf(evaluateFlow(ctx.device, ctx.placement, query));
-    if (verdict.permitted.length === 0) continue;
+    const opened = openedByRules(verdictOf(evaluateFlow(ctx.device, ctx.placement, query)).permitted);
+    if (opened.length === 0) continue;
     findings.push(
       requirementFinding(check, ctx, r, {
         flow: describeQuery(query),
         message: (flow) => `${flow} is permitted, but the documentation opens it only ${rule.from} → ${rule.to} (${rule.title}).`,
-        evidence: partsEvidence(verdict.permitted, 'permit', ctx.device.file),
+        evidence: partsEvidence(opened, 'permit', ctx.device.file),
       }),
     );
   }

@@ -42,7 +42,9 @@ export function runCheck(files: readonly string[], opts: CheckOptions, version: 
   const audits: InputAudit[] = files.flatMap((file) => {
     const found = given ? undefined : findProfile(file, process.cwd());
     const profile: LoadedProfile | undefined = given ?? (found ? loadProfile(found) : undefined);
-    const devices = selectDevices(file, readDevices(file), opts);
+    const options = profile?.addressKeywords ? { addressKeywords: profile.addressKeywords } : {};
+    const profileName = opts.profileName ?? profile?.profile.firewallProfile;
+    const devices = selectDevices(file, readDevices(file, options), { ...opts, ...(profileName ? { profileName } : {}) });
     return devices.map((device) => auditDevice(device, profile, packs, opts.pack));
   });
   const report = buildReport(audits, version);

@@ -140,3 +140,19 @@ export function asArriving(nat: readonly NatRule[], kind: NatRule['kind'], addre
   }
   return { addresses: result, rules };
 }
+
+/**
+ * Flows as a filter at `stage` on this path sees them, piece by piece, each with the way back to the flows as
+ * they arrived. Lets a check match a rule that names translated addresses against flows named as they arrive.
+ */
+export interface SeenFlows {
+  readonly seen: HeaderSpace[];
+  back(hs: readonly HeaderSpace[]): HeaderSpace[];
+}
+
+export function asSeenAt(nat: readonly NatRule[], flows: HeaderSpace[], ctx: PathContext, stage: number): SeenFlows[] {
+  return natPieces(nat, flows, ctx).map((piece) => {
+    const ts = seenAt(piece, stage);
+    return { seen: forwardAll(ts, piece.flows), back: (hs) => backAll(ts, hs) };
+  });
+}

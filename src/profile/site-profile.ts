@@ -15,6 +15,10 @@ export interface SiteProfile {
   readonly interfaces?: Readonly<Record<string, Zone>>;
   readonly packs?: readonly string[];
   readonly features?: Readonly<Partial<Record<Feature, boolean>>>;
+  /** Windows Firewall address keyword (`LocalSubnet`, …) → the addresses it stands for at this site. */
+  readonly addressKeywords?: Readonly<Record<string, readonly string[]>>;
+  /** The Windows Firewall profile to audit; absent = every profile the export covers. */
+  readonly firewallProfile?: 'Domain' | 'Private' | 'Public';
 }
 
 export interface LoadedProfile {
@@ -22,6 +26,8 @@ export interface LoadedProfile {
   readonly profile: SiteProfile;
   /** Each role's addresses, parsed. */
   readonly roles: ReadonlyMap<string, AddressSet>;
+  /** Each Windows address keyword's addresses, parsed (absent when the profile gives none). */
+  readonly addressKeywords?: ReadonlyMap<string, AddressSet>;
 }
 
 export class ProfileError extends Error {
@@ -59,18 +65,19 @@ export function loadProfile(file: string): LoadedProfile {
   }
   validator ??= compileSchema<SiteProfile>('schemas/site-profile.schema.json');
   if (!validator(data)) throw new ProfileError(file, describeSchemaError(validator.errors));
-  return { file, profile: data, roles: parseRoles(file, data) };
+  return { file, profile: data, roles: parseAddresses(file, 'roles', data.roles), addressKeywords: parseAddresses(file, 'addressKeywords', data.addressKeywords) };
 }
 
-function parseRoles(file: string, profile: SiteProfile): Map<string, AddressSet> {
-  const roles = new Map<string, AddressSet>();
-  for (const [role, terms] of Object.entries(profile.roles ?? {})) {
+/** A name → address list object of the profile, parsed; a bad address is named by its JSON pointer. */
+function parseAddresses(file: string, field: string, entries: Readonly<Record<string, readonly string[]>> | undefined): Map<string, AddressSet> {
+  const out = new Map<string, AddressSet>();
+  for (const [name, terms] of Object.entries(entries ?? {})) {
     try {
-      roles.set(role, AddressSet.parseAll(terms));
+      out.set(name, AddressSet.parseAll(terms));
     } catch (err) {
-      if (err instanceof AddressError) throw new ProfileError(file, `/roles/${role}: ${err.message}`);
+      if (err instanceof AddressError) throw new ProfileError(file, `/${field}/${name}: ${err.message}`);
       throw err;
     }
   }
-  return roles;
+  return out;
 }

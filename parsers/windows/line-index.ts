@@ -1,0 +1,49 @@
+import type { SourceRef } from './model.js';
+
+/**
+ * Character offset → 1-based line number, for readers whose parser reports offsets (XML, JSON) or whose records
+ * span several lines (quoted CSV fields). Built once per file; each lookup is a binary search.
+ */
+export class LineIndex {
+  /** Offsets at which each line starts; starts[0] = 0. */
+  private readonly starts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  /** The 1-based line holding `offset`. A CR before its LF belongs to the line it ends. */
+  lineAt(offset: number): number {
+    return lastAtOrBelow(this.starts, offset) + 1;
+  }
+
+  /** The offset at which 1-based `line` starts (the end of the text for lines past it). */
+  offsetOf(line: number): number {
+    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1]!;
+  }
+
+  /**
+   * The text in [start, end) as evidence: where it starts, and its lines verbatim, the first one from its start
+   * when only indentation precedes `start`, every line ended by LF (Windows writes CRLF).
+   */
+  source(start: number, end: number): SourceRef {
+    const line = this.lineAt(start);
+    const lineStart = this.starts[line - 1]!;
+    const from = /^[ \t]*$/.test(this.text.slice(lineStart, start)) ? lineStart : start;
+    return { line, text: this.text.slice(from, end).replace(/\r\n/g, '\n') };
+  }
+}
+
+/** The index of the last value of `sorted` (ascending, sorted[0] <= value) that is at most `value`. */
+export function lastAtOrBelow(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
