@@ -167,7 +167,9 @@ function networkInterfaces(interfaces: Interfaces, management: ManagementContext
   });
   // Names that policies or routes use without the export defining them (a `show firewall policy` alone, tunnels).
   const known = new Set(out.map((i) => i.name));
-  for (const name of [...rules.flatMap((r) => [...(r.match.inInterface?.names ?? []), ...(r.match.outInterface?.names ?? [])]), ...routed]) {
+  // Policies share their interface tests: each test is looked at once.
+  const tests = new Set(rules.flatMap((r) => [r.match.inInterface, r.match.outInterface]));
+  for (const name of [...[...tests].flatMap((t) => t?.names ?? []), ...routed]) {
     if (known.has(name)) continue;
     known.add(name);
     out.push({ name });
