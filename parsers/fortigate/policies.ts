@@ -24,6 +24,7 @@ import type { Version } from './model.js';
 import type { Origins } from './origins.js';
 import type { ServiceBounds, ServiceResolver } from './services.js';
 import { fieldsFor, valuesOf, type Entry, type Fields, type Setting } from './tree.js';
+import { mergeAlong } from './spaces.js';
 import { vipPreimage, type Vip } from './vips.js';
 
 /** How one kind of policy table names its fields. */
@@ -286,21 +287,10 @@ function applicableGrabs(ctx: PolicyContext, inTest: InterfaceMatch | undefined)
         reason = `VIP "${vip.name}" translates traffic to its address on only some of the policy's source interfaces`;
       }
     }
-    known = { grabs: mergeDestinations(grabs), partial: mergeDestinations(partial), ...(reason ? { reason } : {}) };
+    known = { grabs: mergeAlong(grabs, 'dst'), partial: mergeAlong(partial, 'dst'), ...(reason ? { reason } : {}) };
     byTest.set(inTest, known);
   }
   return known;
-}
-
-/** Spaces that differ only in their destination, as one space per kind of traffic (a union, no longer disjoint). */
-function mergeDestinations(spaces: readonly HeaderSpace[]): HeaderSpace[] {
-  const out: HeaderSpace[] = [];
-  for (const h of spaces) {
-    const k = out.findIndex((m) => m.proto.equals(h.proto) && m.dport.equals(h.dport) && m.sport.equals(h.sport) && m.src.equals(h.src));
-    if (k >= 0) out[k] = { ...out[k]!, dst: out[k]!.dst.union(h.dst) };
-    else out.push(h);
-  }
-  return out;
 }
 
 function matchVipOf(f: Fields, ctx: PolicyContext): boolean | undefined {

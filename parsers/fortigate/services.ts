@@ -14,6 +14,7 @@ import type { IntervalSet } from '../../src/model/interval-set.js';
 import type { Report } from './addresses.js';
 import { mergeReasons } from './bounds.js';
 import { PREDEFINED_SERVICES } from './predefined.js';
+import { mergeAlong } from './spaces.js';
 import { ConfigError, parseTree, valueOf, valuesOf, type Entry } from './tree.js';
 
 /** What a service matches, as disjoint header spaces with any address; see bounds.ts for certain/possible. */
@@ -165,14 +166,8 @@ function number(entry: Entry, key: string, text: string, max: number): number {
  * `tcp 5061` become one space): fewer, larger spaces keep every later set operation cheap.
  */
 function disjoint(spaces: readonly HeaderSpace[]): HeaderSpace[] {
-  const merged: HeaderSpace[] = [];
-  for (const h of spaces) {
-    const k = merged.findIndex((m) => m.proto.equals(h.proto) && m.sport.equals(h.sport) && m.src.equals(h.src) && m.dst.equals(h.dst));
-    if (k >= 0) merged[k] = { ...merged[k]!, dport: merged[k]!.dport.union(h.dport) };
-    else merged.push(h);
-  }
   const out: HeaderSpace[] = [];
-  for (const h of merged) out.push(...subtractFlows([h], out));
+  for (const h of mergeAlong(spaces, 'dport')) out.push(...subtractFlows([h], out));
   return out;
 }
 
