@@ -1,6 +1,7 @@
 import type { AddressSet } from '../src/model/address-set.js';
 import type { Device } from '../src/model/rule-graph.js';
 import { asaParser } from './asa/index.js';
+import { fortigateParser } from './fortigate/index.js';
 import { iptablesParser } from './iptables/index.js';
 import { windowsParser } from './windows/index.js';
 
@@ -30,7 +31,7 @@ export interface VendorParser {
   parse(input: ExportFile, options: ParseOptions): Device[];
 }
 
-export const PARSERS: readonly VendorParser[] = [iptablesParser, windowsParser, asaParser];
+export const PARSERS: readonly VendorParser[] = [iptablesParser, windowsParser, asaParser, fortigateParser];
 
 export function detectParser(input: ExportFile): VendorParser | undefined {
   return PARSERS.find((p) => p.detect(input));
