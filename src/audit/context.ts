@@ -57,7 +57,7 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
   let permits: Rule[] | undefined;
   const rules = () => (permits ??= permitRules(device));
   inferRoles(rules, roles, inferences);
-  const interfaces = new Map<string, Zone>(Object.entries(p?.interfaces ?? {}));
+  const interfaces = new Map<string, Zone>(ownInterfaces(device, p?.interfaces ?? {}));
   if (interfaces.size === 0) {
     // Routes say where addresses are; the rules only hint at it. Rules fill in what routes leave open.
     inferInterfacesFromRoutes(device, roles, roleZones, inferences).forEach((z, name) => interfaces.set(name, z));
@@ -76,6 +76,17 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
     ...(profile ? { profileFile: profile.file } : {}),
     inferences,
   };
+}
+
+/**
+ * The profile's interfaces that belong to this rule set. One site profile covers every VDOM of a FortiGate, and
+ * each VDOM owns only some of the interfaces: the others are not on its paths at all.
+ */
+function ownInterfaces(device: Device, given: Readonly<Record<string, Zone>>): [string, Zone][] {
+  const entries = Object.entries(given);
+  if (device.partition?.kind !== 'vdom') return entries;
+  const own = new Set(device.interfaces.map((i) => i.name));
+  return entries.filter(([name]) => own.has(name));
 }
 
 /** The flow end for a role: its zone from the packs, its addresses from the profile or inference (absent = any host there). */

@@ -2,7 +2,7 @@ import { AddressSet, type Family } from '../model/address-set.js';
 import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type HeaderSpace } from '../model/header-space.js';
 import type { IntervalSet } from '../model/interval-set.js';
 import type { Device, NatRule } from '../model/rule-graph.js';
-import { asArriving } from '../engine/nat.js';
+import { asArriving, publishedPorts } from '../engine/nat.js';
 import type { Zone } from '../model/zone.js';
 import { evaluatePath, type Decider, type Outcome, type Uncertainty } from '../engine/evaluate.js';
 import type { PathContext } from '../engine/path-context.js';
@@ -21,6 +21,8 @@ export interface FlowQuery {
   readonly protocols: IntervalSet;
   readonly dport: IntervalSet;
   readonly sport?: IntervalSet;
+  /** Also the ports under which NAT publishes `dport` (a port forward of 8443 to 23456): "can the Internet reach it at all". */
+  readonly viaPublishedPorts?: boolean;
 }
 
 export interface PathEvaluation {
@@ -87,7 +89,9 @@ function arriving(device: Device, query: FlowQuery, path: Path, space: HeaderSpa
   const publishedTo = (zone: Zone) => (rule: NatRule) => rule.match.inInterface !== undefined || zone === 'internet';
   const dst = query.to.addresses ? asArriving(device.nat, 'destination', space.dst, ctx, publishedTo(query.from.zone)) : { addresses: space.dst, rules: [] };
   const src = query.from.addresses ? asArriving(device.nat, 'source', space.src, ctx, publishedTo(query.to.zone)) : { addresses: space.src, rules: [] };
-  return { space: { ...space, dst: dst.addresses, src: src.addresses }, published: [...dst.rules, ...src.rules] };
+  const arrived = { ...space, dst: dst.addresses, src: src.addresses };
+  const ports = query.viaPublishedPorts ? publishedPorts(device.nat, arrived, ctx, publishedTo(query.from.zone)) : { dport: arrived.dport, rules: [] };
+  return { space: { ...arrived, dport: ports.dport }, published: [...dst.rules, ...src.rules, ...ports.rules] };
 }
 
 export function pathContext(path: Path): PathContext {

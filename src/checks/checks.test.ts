@@ -112,6 +112,21 @@ describe('partial-flow', () => {
   });
 });
 
+describe('exposed-internal-port through a port forward', () => {
+  it('finds an internal port the Internet reaches under another public port', () => {
+    const filter = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 10.10.1.10/32 -i eth0 -o eth2 -p tcp -m tcp --dport 23456 -j ACCEPT']);
+    const nat = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A PREROUTING -d 203.0.113.10/32 -i eth0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.10.1.10:23456', 'COMMIT', ''].join('\n');
+    const text = filter + nat;
+    const f = findingsOf(audit(text), 'exposed-internal-port').filter((x) => x.flow.to === 'edge-internal');
+    expect(f.map((x) => [x.severity, x.flow.dport])).toEqual([['critical', '8443']]);
+    expect(f[0]!.message).toContain('TCP 23456');
+    expect(f[0]!.message).toContain('arriving as TCP 8443');
+    expect(f[0]!.evidence.map((e) => e.effect).sort()).toEqual(['permits', 'translates']);
+    // Without the port forward the same permit rule is not reachable from the Internet for 23456 at all.
+    expect(findingsOf(audit(filter), 'exposed-internal-port').filter((x) => x.flow.to === 'edge-internal' && x.flow.dport === '8443')).toEqual([]);
+  });
+});
+
 describe('any-rule', () => {
   it('reports a rule that opens any service to an Edge', () => {
     const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/32 -i eth0 -o eth1 -j ACCEPT']);

@@ -34,7 +34,8 @@ export const exposedInternalPort: Check = {
     const findings: Finding[] = [];
     for (const to of targets) {
       for (const { ports, service } of INTERNAL_ONLY) {
-        const query = { from: internet, to, protocols: Protocols.only(6), dport: portSet([ports]) };
+        // Reachable at all: directly, or through a port forward that publishes the internal port under another.
+        const query = { from: internet, to, protocols: Protocols.only(6), dport: portSet([ports]), viaPublishedPorts: true };
         const verdict = verdictOf(evaluateFlow(ctx.device, ctx.placement, query));
         const open = [...verdict.permitted, ...verdict.uncertain];
         if (open.length === 0) continue;
@@ -52,7 +53,7 @@ export const exposedInternalPort: Check = {
             citation: this.cites,
             file: ctx.device.file,
             flow,
-            message: `TCP ${flow.dport} (${service}, internal side only) is ${certain ? '' : 'possibly '}reachable from the Internet to ${to.role} (${flow.dst.join(', ')}).`,
+            message: `TCP ${Ports.format(query.dport)} (${service}, internal side only) is ${certain ? '' : 'possibly '}reachable from the Internet to ${to.role} (${flow.dst.join(', ')})${dport.isSubsetOf(query.dport) ? '' : `, arriving as TCP ${flow.dport} through address translation`}.`,
             evidence: uniqueEvidence([
               ...partsEvidence(verdict.permitted, 'permit', ctx.device.file),
               ...uncertaintyEvidence(verdict.uncertain),

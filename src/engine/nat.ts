@@ -156,3 +156,21 @@ export function asSeenAt(nat: readonly NatRule[], flows: HeaderSpace[], ctx: Pat
     return { seen: forwardAll(ts, piece.flows), back: (hs) => backAll(ts, hs) };
   });
 }
+
+/**
+ * The destination ports under which NAT rules publish `space`'s ports: a port forward of public port 8443 to a
+ * server's 23456 makes 23456 reachable from outside as 8443. Returns the given ports together with those.
+ */
+export function publishedPorts(nat: readonly NatRule[], space: HeaderSpace, ctx: PathContext, applies: (rule: NatRule) => boolean): { dport: IntervalSet; rules: NatRule[] } {
+  let dport = space.dport;
+  const rules: NatRule[] = [];
+  for (const rule of nat) {
+    if (rule.kind !== 'destination' || !rule.enabled || !rule.toPorts || !appliesTo(rule, ctx) || !applies(rule)) continue;
+    const reached = space.dport.intersect(rule.toPorts);
+    if (reached.isEmpty() || !rule.match.flows.some((h) => h.dst.overlaps(space.dst))) continue;
+    const from = rule.match.flows.map((h) => h.dport).reduce((a, b) => a.union(b));
+    dport = dport.union(intervalMap(from, rule.toPorts).back(reached));
+    rules.push(rule);
+  }
+  return { dport, rules };
+}
