@@ -26,6 +26,7 @@ import { delimiter, dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateAsaConfig } from './generate-asa.mjs';
+import { generateFortigateConfig } from './generate-fortigate.mjs';
 import { generateIptablesSave } from './generate-iptables.mjs';
 import { generateGpoReport } from './generate-windows-gpo.mjs';
 import { exportBytes, generateWindowsRules } from './generate-windows.mjs';
@@ -45,6 +46,7 @@ const VENDORS = {
     }),
   },
   asa: { ext: 'cfg', generate: (rules, seed) => generateAsaConfig(rules, seed) },
+  fortigate: { ext: 'conf', generate: (rules, seed) => generateFortigateConfig(rules, seed) },
   'windows-reg': {
     ext: 'reg',
     generate: (rules, seed) => {
