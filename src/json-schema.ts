@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+
+const require = createRequire(import.meta.url);
 
 /**
  * The nearest ancestor folder holding a package.json. Walking up (instead of a fixed '../..') keeps this
@@ -16,13 +19,25 @@ export function packageRoot(): string {
 }
 
 /**
- * Compiles one of the package's own JSON Schemas (path relative to the package root).
- * strict: a typo in the schema itself (unknown keyword, loose tuple) must fail loudly, not validate nothing.
- * strictRequired stays off: conditional `if/then` blocks require fields defined one level up.
+ * The validator of one of the package's own JSON Schemas (path relative to the package root): the one `npm run
+ * build` compiled (scripts/compile-schemas.mjs), or, where that is missing or older than the schema (a schema
+ * edited since the last build), compiled now. strict: a typo in the schema itself (unknown keyword, loose tuple)
+ * must fail loudly, not validate nothing. strictRequired stays off: conditional `if/then` blocks require fields
+ * defined one level up.
  */
 export function compileSchema<T>(relativePath: string): ValidateFunction<T> {
-  const ajv = new Ajv({ strict: true, strictRequired: false });
-  return ajv.compile<T>(JSON.parse(readFileSync(join(packageRoot(), relativePath), 'utf8')));
+  const root = packageRoot();
+  const schema = join(root, relativePath);
+  const compiled = validatorPath(root, relativePath);
+  if (existsSync(compiled) && statSync(compiled).mtimeMs >= statSync(schema).mtimeMs) return require(compiled) as ValidateFunction<T>;
+  // ajv itself is loaded only here: the CLI's usual path never needs it.
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+  return new Ajv({ strict: true, strictRequired: false }).compile<T>(JSON.parse(readFileSync(schema, 'utf8')));
+}
+
+/** Where the build puts the standalone validator of a schema. */
+export function validatorPath(root: string, relativePath: string): string {
+  return join(root, 'dist', 'validators', `${relativePath.replace(/[\\/]/g, '__')}.cjs`);
 }
 
 /** One line a user can act on: the JSON pointer of the bad value and what is wrong with it. */
