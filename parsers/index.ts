@@ -9,7 +9,8 @@ import { windowsParser } from './windows/index.js';
 export interface ExportFile {
   /** The path as the user gave it: every Origin names it. */
   readonly file: string;
-  readonly bytes: Uint8Array;
+  /** Absent for a UTF-16LE file (it starts with the BOM): that is text, and its text holds all of it. */
+  readonly bytes?: Uint8Array;
   /** UTF-8, or UTF-16LE where the file starts with its BOM; the BOM itself removed. */
   readonly text: string;
 }

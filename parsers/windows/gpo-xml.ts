@@ -16,7 +16,7 @@ import type { ExportFile } from '../index.js';
 import { ParseError } from '../parse-error.js';
 import { LineIndex } from './line-index.js';
 import type { SourceRef, WindowsFormatReader, WindowsPolicy, WindowsProfileName, WindowsProfileSettings, WindowsRule } from './model.js';
-import { parseRuleString, RuleStringError } from './rule-string.js';
+import { isRuleString, ruleFromFields, RuleStringError } from './rule-string.js';
 import { readXmlDocument, XmlSyntaxError, type XmlElement } from './xml-document.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -143,20 +143,20 @@ class ReportReading {
 
   /**
    * A rule element's children are the keys of the registry rule string Windows stores the rule as (`Version`,
-   * then `Action`, `Dir`, `LPort`, …): the rule is read by writing that string back and parsing it, so every
-   * format that holds rule strings is read by one parser. A value cannot hold `|`, the string's separator.
+   * then `Action`, `Dir`, `LPort`, …): they are read by the parser of rule strings, so every format that holds
+   * rule strings is read alike. A value cannot hold `|`, the string's separator.
    */
   private readRule(element: XmlElement, direction: WindowsRule['direction'], gpo: string | undefined): void {
     const source = this.source(element);
-    let version = '2.0'; // reports always give it; parseRuleString needs one, and no version changes the keys' meaning
+    let version = '2.0'; // reports always give it; no version changes the keys' meaning
     let name: string | undefined;
-    const fields: string[] = [];
+    const fields: [string, string][] = [];
     let precedence: XmlElement | undefined;
     for (const c of element.children) {
       if (c.ns === FIREWALL_NS && c.children.length === 0) {
         if (c.text.includes('|')) throw new ParseError(this.input.file, this.lines.lineAt(c.start), `${c.local}: a firewall rule value cannot hold "|"`);
         if (c.local === 'Version') version = c.text;
-        else fields.push(`${c.local}=${c.text}`);
+        else fields.push([c.local, c.text]);
         if (c.local === 'Name') name = c.text;
       } else if (c.ns === BASE_NS && c.local === 'Precedence') precedence = c;
       else if (c.ns !== BASE_NS) this.warn(this.lines.lineAt(c.start), `${element.local}: unexpected element <${c.qname}> not read`);
@@ -167,7 +167,8 @@ class ReportReading {
     }
     let rule: WindowsRule;
     try {
-      rule = parseRuleString(`v${version}|${fields.join('|')}|`, source, gpo ? `${gpo}: ${name ?? element.local}` : undefined);
+      if (!isRuleString(`v${version}|`)) throw new RuleStringError(`Version ${version} is not <major>.<minor>`);
+      rule = ruleFromFields(fields, source, gpo ? `${gpo}: ${name ?? element.local}` : undefined);
     } catch (e) {
       if (e instanceof RuleStringError) throw new ParseError(this.input.file, source.line, `${element.local}: ${e.message}`);
       throw e;

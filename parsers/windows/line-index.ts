@@ -26,13 +26,21 @@ export class LineIndex {
 
   /**
    * The text in [start, end) as evidence: where it starts, and its lines verbatim, the first one from its start
-   * when only indentation precedes `start`, every line ended by LF (Windows writes CRLF).
+   * when only indentation precedes `start`, every line ended by LF (Windows writes CRLF). The text is cut from the
+   * file's only when asked for: a report quotes a few rules, and copies of all 100,000 would take more memory than
+   * the file.
    */
   source(start: number, end: number): SourceRef {
     const line = this.lineAt(start);
     const lineStart = this.starts[line - 1]!;
     const from = /^[ \t]*$/.test(this.text.slice(lineStart, start)) ? lineStart : start;
-    return { line, text: this.text.slice(from, end).replace(/\r\n/g, '\n') };
+    const text = this.text;
+    return {
+      line,
+      get text() {
+        return text.slice(from, end).replace(/\r\n/g, '\n');
+      },
+    };
   }
 }
 

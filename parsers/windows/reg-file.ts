@@ -86,7 +86,7 @@ function firstLine(text: string): string {
 
 /** REGEDIT4 files are in the ANSI code page: bytes that are not UTF-8 are read as Windows-1252. */
 function decodeAnsi({ bytes, text }: ExportFile): string {
-  if (firstLine(text) !== 'REGEDIT4') return text;
+  if (!bytes || firstLine(text) !== 'REGEDIT4') return text; // a UTF-16 file has no bytes, and is no REGEDIT4
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -26,12 +26,13 @@ export const registryPolReader: WindowsFormatReader = {
   format: FORMAT,
 
   detect({ bytes }: ExportFile): boolean {
-    if (bytes.length < 8) return false;
+    if (!bytes || bytes.length < 8) return false;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return view.getUint32(0, true) === SIGNATURE && view.getUint32(4, true) === VERSION;
   },
 
   read({ bytes, file }: ExportFile): WindowsPolicy {
+    if (!bytes) throw new ParseError(file, undefined, 'a text file, not a registry.pol');
     const values: RegistryValue[] = [];
     const diagnostics: WindowsPolicy['diagnostics'][number][] = [];
     let outside = 0;

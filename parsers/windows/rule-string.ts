@@ -18,7 +18,7 @@ const PROFILES: Readonly<Record<string, WindowsProfileName | 'any'>> = { domain:
 const ACTIONS: Readonly<Record<string, WindowsRule['action']>> = { allow: 'allow', block: 'block', bypass: 'allow-bypass' };
 
 /** Keys that carry nothing about which flows the rule matches or whether it applies. */
-const IGNORED = ['embedctxt', 'skipver', 'lsm', 'pcross'];
+const IGNORED: ReadonlySet<string> = new Set(['embedctxt', 'skipver', 'lsm', 'pcross']);
 
 /** How [MS-GPFAS] spells the single-valued keys, for messages (keys are read case-insensitively). */
 const SPELLING: Readonly<Record<string, string>> = {
@@ -43,7 +43,30 @@ const SPELLING: Readonly<Record<string, string>> = {
  */
 export function parseRuleString(text: string, source: SourceRef, valueName?: string): WindowsRule {
   if (!isRuleString(text)) throw new RuleStringError('not a firewall rule string (expected v<major>.<minor>|Key=Value|…|)');
-  const f = new Fields(text);
+  const f = new Fields();
+  let at = text.indexOf('|') + 1;
+  while (at < text.length) {
+    let end = text.indexOf('|', at);
+    if (end < 0) end = text.length;
+    const eq = text.indexOf('=', at);
+    if (eq <= at || eq >= end) throw new RuleStringError(`field "${text.slice(at, end)}" is not Key=Value`);
+    f.add(text.slice(at, eq), text.slice(eq + 1, end));
+    at = end + 1;
+  }
+  return ruleOf(f, source, valueName);
+}
+
+/**
+ * A rule given as the fields of its rule string, in order, without the version (a GPO report's elements): read
+ * as parseRuleString reads the string, without writing it first.
+ */
+export function ruleFromFields(fields: readonly (readonly [key: string, value: string])[], source: SourceRef, valueName?: string): WindowsRule {
+  const f = new Fields();
+  for (const [key, value] of fields) f.add(key, value);
+  return ruleOf(f, source, valueName);
+}
+
+function ruleOf(f: Fields, source: SourceRef, valueName: string | undefined): WindowsRule {
   const action = ACTIONS[f.one('action')?.toLowerCase() ?? ''];
   if (!action) throw new RuleStringError('rule has no valid Action (Allow, Block or ByPass)');
   const dir = f.one('dir')?.toLowerCase();
@@ -122,25 +145,15 @@ class Fields {
   /** The first spelling of each base key, as written; only asked for keys nobody takes. */
   private readonly spelled = new Map<string, string>();
 
-  constructor(text: string) {
-    let at = text.indexOf('|') + 1;
-    while (at < text.length) {
-      let end = text.indexOf('|', at);
-      if (end < 0) end = text.length;
-      const eq = text.indexOf('=', at);
-      if (eq <= at || eq >= end) throw new RuleStringError(`field "${text.slice(at, end)}" is not Key=Value`);
-      const key = text.slice(at, eq);
-      const base = baseKey(key);
-      const value = text.slice(eq + 1, end);
-      const seen = this.values.get(base);
-      if (seen === undefined) {
-        this.values.set(base, value);
-        if (base !== key) this.spelled.set(base, key);
-      } else if (typeof seen === 'string') this.values.set(base, [seen, value]);
-      else seen.push(value);
-      at = end + 1;
-    }
-    for (const base of IGNORED) this.values.delete(base);
+  add(key: string, value: string): void {
+    const base = baseKey(key);
+    if (IGNORED.has(base)) return;
+    const seen = this.values.get(base);
+    if (seen === undefined) {
+      this.values.set(base, value);
+      if (base !== key) this.spelled.set(base, key);
+    } else if (typeof seen === 'string') this.values.set(base, [seen, value]);
+    else seen.push(value);
   }
 
   take(base: string): readonly string[] {

@@ -162,6 +162,13 @@ function uncertaintyDiagnostics(rules: readonly Converted[]): Diagnostic[] {
   }));
 }
 
+/** The source's text is read only when asked for (line-index.ts). */
 function origin(file: string, source: SourceRef): Origin {
-  return { file, line: source.line, text: source.text };
+  return {
+    file,
+    line: source.line,
+    get text() {
+      return source.text;
+    },
+  };
 }

@@ -17,10 +17,11 @@ export const wfwHiveReader: WindowsFormatReader = {
   format: FORMAT,
 
   detect({ bytes }: ExportFile): boolean {
-    return isHive(bytes);
+    return bytes !== undefined && isHive(bytes);
   },
 
   read({ bytes, file }: ExportFile): WindowsPolicy {
+    if (!bytes) throw new ParseError(file, undefined, 'a text file, not a registry hive');
     let hive;
     try {
       hive = readHive(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
