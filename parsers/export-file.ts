@@ -16,3 +16,14 @@ export function exportFromBytes(file: string, bytes: Uint8Array): ExportFile {
 export function exportFromText(file: string, text: string): ExportFile {
   return { file, bytes: Buffer.from(text, 'utf8'), text };
 }
+
+/** The same export without its bytes, for a parser that reads only the text (VendorParser.textOnly). */
+export function withoutBytes({ file, text }: ExportFile): ExportFile {
+  return {
+    file,
+    text,
+    get bytes(): Uint8Array {
+      throw new Error(`${file}: a text-only parser asked for the bytes of the export`);
+    },
+  };
+}

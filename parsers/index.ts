@@ -27,6 +27,11 @@ export interface ParseOptions {
  */
 export interface VendorParser {
   readonly vendor: string;
+  /**
+   * The parser reads only `file` and `text`, never `bytes`: once it is chosen, the CLI lets the bytes go (a
+   * 100,000-rule export is tens of megabytes, held twice otherwise).
+   */
+  readonly textOnly?: boolean;
   detect(input: ExportFile): boolean;
   parse(input: ExportFile, options: ParseOptions): Device[];
 }
