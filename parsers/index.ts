@@ -28,6 +28,11 @@ export interface ParseOptions {
  */
 export interface VendorParser {
   readonly vendor: string;
+  /**
+   * The parser reads only `file` and `text`, never `bytes`: once it is chosen, the CLI passes the export on without
+   * them and gives their memory back (a 100,000-rule export is tens of megabytes, held twice otherwise).
+   */
+  readonly textOnly?: boolean;
   detect(input: ExportFile): boolean;
   parse(input: ExportFile, options: ParseOptions): Device[];
 }

@@ -30,6 +30,7 @@ const SIGNATURES = [
 
 export const asaParser: VendorParser = {
   vendor: 'cisco-asa',
+  textOnly: true,
 
   detect({ text }: ExportFile): boolean {
     let pos = 0;

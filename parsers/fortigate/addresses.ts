@@ -12,7 +12,7 @@
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
 import { complement, exact, subtract, unionAll, unknown, type Bounds } from './bounds.js';
-import { ConfigError, fieldsOf, type Entry } from './tree.js';
+import { ConfigError, fieldsFor, type Entry } from './tree.js';
 
 export interface AddressTables {
   readonly addresses: ReadonlyMap<string, Entry>;
@@ -26,6 +26,10 @@ const BUILT_IN: Readonly<Record<Family, Readonly<Record<string, string>>>> = {
   ipv4: { all: '0.0.0.0/0', none: '0.0.0.0/32' },
   ipv6: { all: '::/0', none: '::/128' },
 };
+
+/** Every setting an address or address group is read by: tens of thousands of objects, their other lines (uuid, comment) never read. */
+const GROUP_KEYS: readonly string[] = ['member', 'exclude', 'exclude-member'];
+const ADDRESS_KEYS: readonly string[] = ['type', 'subnet', 'ip6', 'start-ip', 'end-ip', 'wildcard', 'interface', 'fqdn', 'wildcard-fqdn', 'country', 'sub-type', 'sdn'];
 
 /** Wildcard addresses with more free bits above their low run than this are read as uncertain, not enumerated. */
 const MAX_WILDCARD_FREE_BITS = 12;
@@ -79,7 +83,7 @@ export class AddressResolver {
   }
 
   private group(entry: Entry, family: Family): Bounds {
-    const f = fieldsOf(entry);
+    const f = fieldsFor(entry, GROUP_KEYS);
     const members = f.values('member').map((m) => this.resolve(m, family, entry.line));
     let out = unionAll(members);
     if (f.value('exclude') === 'enable') {
@@ -89,7 +93,7 @@ export class AddressResolver {
   }
 
   private address(entry: Entry, family: Family): Bounds {
-    const f = fieldsOf(entry);
+    const f = fieldsFor(entry, ADDRESS_KEYS);
     const name = entry.name;
     const type = f.value('type') ?? (family === 'ipv4' ? 'ipmask' : 'ipprefix');
     const what = `${family === 'ipv4' ? 'address' : 'address6'} "${name}"`;

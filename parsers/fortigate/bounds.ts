@@ -12,8 +12,11 @@ export interface Bounds {
   readonly reasons: readonly string[];
 }
 
+/** Shared by every exact bound: one per address object and per policy otherwise. */
+const NO_REASONS: readonly string[] = [];
+
 export function exact(set: AddressSet): Bounds {
-  return { certain: set, possible: set, reasons: [] };
+  return { certain: set, possible: set, reasons: NO_REASONS };
 }
 
 /** Anything of the family, or nothing: the export cannot tell which addresses. */

@@ -17,6 +17,7 @@ const STATEMENT = /^\s*(config|edit|set|unset|append|select|unselect|next|end)(\
 
 export const fortigateParser: VendorParser = {
   vendor: 'fortigate',
+  textOnly: true,
 
   /**
    * A `#config-version=` header (backups), or a statement tree: after `#` comments and blank lines, `config <path>`

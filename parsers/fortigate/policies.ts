@@ -116,7 +116,9 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
   const service = serviceBounds(f, entry.line, ctx);
   const matchVip = actionName === 'deny' && kind.vips && !ctx.centralNat ? matchVipOf(f, ctx) : false;
 
-  const certain: HeaderSpace[] = [];
+  // What the policy certainly matches is needed only when something about it is uncertain (boundsDiffer below):
+  // each piece is worked out then, not for the 100,000 policies the export says exactly.
+  const certainParts: (() => readonly HeaderSpace[])[] = [];
   const possible: HeaderSpace[] = [];
   const vipTraffic: HeaderSpace[] = [];
   let reasons: readonly string[] = service.reasons;
@@ -128,21 +130,19 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
     const { addresses, vips } = splitDestinations(dstNames, family, kind, ctx);
     const dst = destinationBounds(f, entry.line, family, addresses, dstKey, ctx, vips.length > 0);
     reasons = mergeReasons(reasons, mergeReasons(src.reasons, dst.reasons));
-    const regular = {
-      certain: product(src.certain, dst.certain, service.certain),
-      possible: product(src.possible, dst.possible, service.possible),
-    };
+    const regularCertain = () => product(src.certain, dst.certain, service.certain);
+    const regularPossible = product(src.possible, dst.possible, service.possible);
     if (family === 'ipv4' && ctx.grabs.size > 0) {
       const { grabs, partial, reason } = applicableGrabs(ctx, inTest);
       if (reason) reasons = mergeReasons(reasons, [reason]);
-      certain.push(...subtractFlows(regular.certain, [...grabs, ...partial]));
-      possible.push(...subtractFlows(regular.possible, grabs));
+      certainParts.push(() => subtractFlows(regularCertain(), [...grabs, ...partial]));
+      possible.push(...subtractFlows(regularPossible, grabs));
       if (matchVip !== false) {
-        for (const [vip, grab] of ctx.grabs) vipTraffic.push(...intersectFlows(vipPreimage(vip, regular.possible), grab));
+        for (const [vip, grab] of ctx.grabs) vipTraffic.push(...intersectFlows(vipPreimage(vip, regularPossible), grab));
       }
     } else {
-      certain.push(...regular.certain);
-      possible.push(...regular.possible);
+      certainParts.push(regularCertain);
+      possible.push(...regularPossible);
     }
     for (const vip of vips) {
       const grab = ctx.grabs.get(vip);
@@ -150,20 +150,21 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
       const mapped = vip.mappedAddresses ?? AddressSet.any('ipv4');
       possible.push(...intersectFlows(vipPreimage(vip, product(src.possible, mapped, service.possible)), grab));
       if (vip.reasons.length > 0) reasons = mergeReasons(reasons, vip.reasons);
-      else certain.push(...intersectFlows(vipPreimage(vip, product(src.certain, mapped, service.certain)), grab));
+      else certainParts.push(() => intersectFlows(vipPreimage(vip, product(src.certain, mapped, service.certain)), grab));
     }
   }
   if (matchVip === true) possible.push(...vipTraffic);
-  if (matchVip === true && reasons.length === 0) certain.push(...vipTraffic);
+  if (matchVip === true && reasons.length === 0) certainParts.push(() => vipTraffic);
 
-  const boundsDiffer = reasons.length > 0 && !sameFlows(certain, possible);
+  const boundsDiffer = reasons.length > 0 && !sameFlows(certainParts.flatMap((part) => part()), possible);
   const uncertain = policyReasons.length === 0 && !boundsDiffer ? NONE : [...policyReasons, ...(boundsDiffer ? reasons : [])];
   const rule = (ruleId: string, flows: HeaderSpace[], why: readonly string[]): Rule => {
     for (const reason of why) ctx.report(entry.line, 'warning', `${ruleId}: ${reason}`);
     return {
       id: ruleId,
       action,
-      match: { flows, ...(inTest ? { inInterface: inTest } : {}), ...(outTest ? { outInterface: outTest } : {}) },
+      // An exact-size copy: `flows` grew by `push`, which leaves room for many more spaces in each of 100,000 rules.
+      match: { flows: flows.slice(), ...(inTest ? { inInterface: inTest } : {}), ...(outTest ? { outInterface: outTest } : {}) },
       enabled: f.value('status') !== 'disable',
       uncertain: why,
       ...(f.value('name') !== undefined ? { name: f.value('name') } : {}),

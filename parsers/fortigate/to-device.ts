@@ -130,6 +130,7 @@ function rulesOf(blocks: Scope['blocks'], path: string, kind: PolicyKind, ctx: P
 
 /** The VIPs enabled policies name (directly or through a VIP group), in VIP order. */
 function referencedVips(policies: readonly Entry[], vips: ReadonlyMap<string, Vip>, groups: ReadonlyMap<string, Entry>): Vip[] {
+  if (vips.size === 0) return [];
   const named = new Set<string>();
   for (const p of policies) {
     const f = fieldsFor(p, ['status', 'dstaddr']);

@@ -342,7 +342,7 @@ class LazyEntry implements Entry {
   private lines(keys?: readonly string[]): Setting[] {
     const t = this.text;
     const settings: Setting[] = [];
-    const wanted = keys && keys.length > 4 ? new Set(keys) : undefined;
+    const wanted = keys && keys.length > 4 ? keySet(keys) : undefined;
     let line = this.bodyLine;
     for (let start = this.bodyStart; start < this.bodyEnd; line++) {
       let eol = t.indexOf('\n', start);
@@ -356,8 +356,9 @@ class LazyEntry implements Entry {
         while (t.charCodeAt(k) === SPACE || t.charCodeAt(k) === TAB) k++;
         let keyEnd = k;
         while (keyEnd < end && t.charCodeAt(keyEnd) !== SPACE && t.charCodeAt(keyEnd) !== TAB) keyEnd++;
-        const key = t.slice(k, keyEnd);
-        if (!keys || (wanted ? wanted.has(key) : keys.includes(key))) {
+        // A few keys are compared in place; only a long list is worth cutting the key out for.
+        const key = !keys || wanted ? t.slice(k, keyEnd) : keys.find((w) => w.length === keyEnd - k && t.startsWith(w, k));
+        if (key !== undefined && (!wanted || wanted.has(key))) {
           const values = plainWords(t, keyEnd, end) ?? new Scanner(t, start, line, eol + 1).next()!.words.slice(2);
           applySetting(settings, keyword, key, values, { line, endLine: line, start });
         }
@@ -372,6 +373,15 @@ class LazyEntry implements Entry {
     new Parser(this.text, () => true, () => false).run(new Scanner(this.text, this.bodyStart, this.bodyLine, this.bodyEnd), [entry]);
     return entry;
   }
+}
+
+const keySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** The keys as a set, made once per list: every policy asks for the same few dozen. */
+function keySet(keys: readonly string[]): ReadonlySet<string> {
+  let set = keySets.get(keys);
+  if (!set) keySets.set(keys, (set = new Set(keys)));
+  return set;
 }
 
 /** The words of `t` from `i` to `end` when only spaces and double quotes matter there; undefined otherwise. */

@@ -18,6 +18,7 @@ const DETECT_LINES = 200;
 
 export const iptablesParser: VendorParser = {
   vendor: 'iptables',
+  textOnly: true,
 
   /**
    * True when the text looks like iptables-save output: after blank lines and `#` comments, a `*table`

@@ -61,16 +61,36 @@ export function* recognizedExports(sources: readonly InputSource[], vendor: stri
   const only = vendor === undefined ? undefined : vendorParser(vendor);
   const found = new Set<string>();
   for (const [position, source] of sources.entries()) {
-    const input = source.read();
-    const parser = only ? (only.detect(input) ? only : undefined) : detectParser(input);
-    if (parser) {
+    // Read in a function of its own, so that this suspended generator never holds the bytes a text-only parser lets go.
+    const recognized = recognize(source, only);
+    if (recognized) {
       if (source.directory !== undefined) found.add(source.directory);
-      yield { input, parser, position };
+      yield { ...recognized, position };
     } else if (source.directory !== undefined) skipped.push({ file: source.file, reason: unrecognized(only) });
     else throw new UsageError(`${source.file}: ${unrecognized(only)}`);
   }
   const empty = sources.find((s) => s.directory !== undefined && !found.has(s.directory))?.directory;
   if (empty !== undefined) throw new UsageError(`${empty}: no ${only ? `${only.vendor} export` : 'recognized firewall export'} in this directory or below it`);
+}
+
+/** The source's export and the parser that recognizes it (`only`, when given); the export without its bytes when that parser reads only text. */
+function recognize(source: InputSource, only: VendorParser | undefined): Omit<RecognizedExport, 'position'> | undefined {
+  const input = source.read();
+  const parser = only ? (only.detect(input) ? only : undefined) : detectParser(input);
+  if (!parser) return undefined;
+  if (!parser.textOnly || !input.bytes) return { input, parser };
+  freeBytes(input.bytes);
+  return { input: { file: input.file, text: input.text }, parser };
+}
+
+/**
+ * Gives the memory of the bytes read for this export (and for it alone) back now. Merely unreferenced, they would
+ * wait for the next full garbage collection, which may come only after the audit: decoding the text already moved
+ * them to the old generation. Moved into a new buffer that nothing holds, they are freed by the next minor one.
+ */
+function freeBytes(bytes: Uint8Array): void {
+  const whole = bytes.buffer;
+  if (whole instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === whole.byteLength) structuredClone(whole, { transfer: [whole] });
 }
 
 /** The parser of a vendor named by --vendor; one this build does not have yet is a usage error, not a guess. */

@@ -1,4 +1,4 @@
-import { hull, type FlowSet } from '../model/header-space.js';
+import type { FlowSet } from '../model/header-space.js';
 import type { Filter, Rule } from '../model/rule-graph.js';
 
 /**
@@ -124,25 +124,41 @@ function add(cls: Class, keys: number[], id: number): void {
   }
 }
 
-/** Writes the bounding box of a flow set at `at`; false when the set is empty. IPv4 bounds are -1 when the set has no IPv4 part. */
+/**
+ * Writes the bounding box of a flow set at `at`; false when the set is empty. IPv4 bounds are -1 when the set has no
+ * IPv4 part. The box is the members' bounds widened one by one: no hull (a union per dimension) is built.
+ */
 function writeBox(out: Float64Array, at: number, flows: FlowSet): boolean {
-  // Most rules match one header space: its own sets are the hull.
-  const h = flows.length === 1 ? flows[0] : hull(flows);
-  const dport = h?.dport.numericBounds();
-  const proto = h?.proto.numericBounds();
-  if (!h || !dport || !proto || h.dst.isEmpty() || h.src.isEmpty()) return false;
-  const dst = h.dst.v4.numericBounds() ?? [-1, -1];
-  const src = h.src.v4.numericBounds() ?? [-1, -1];
-  out[at + F.dportLo] = dport[0];
-  out[at + F.dportHi] = dport[1];
-  out[at + F.protoLo] = proto[0];
-  out[at + F.protoHi] = proto[1];
-  out[at + F.dstLo] = dst[0];
-  out[at + F.dstHi] = dst[1];
-  out[at + F.srcLo] = src[0];
-  out[at + F.srcHi] = src[1];
-  out[at + F.v6] = (h.dst.v6.isEmpty() ? 0 : V6_DST) | (h.src.v6.isEmpty() ? 0 : V6_SRC);
+  const box = [Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity];
+  let v6 = 0;
+  let dstEmpty = true;
+  let srcEmpty = true;
+  for (const h of flows) {
+    widen(box, 0, h.dport.numericBounds());
+    widen(box, 2, h.proto.numericBounds());
+    widen(box, 4, h.dst.v4.numericBounds());
+    widen(box, 6, h.src.v4.numericBounds());
+    dstEmpty &&= h.dst.isEmpty();
+    srcEmpty &&= h.src.isEmpty();
+    v6 |= (h.dst.v6.isEmpty() ? 0 : V6_DST) | (h.src.v6.isEmpty() ? 0 : V6_SRC);
+  }
+  if (box[0] === Infinity || box[2] === Infinity || dstEmpty || srcEmpty) return false;
+  out[at + F.dportLo] = box[0]!;
+  out[at + F.dportHi] = box[1]!;
+  out[at + F.protoLo] = box[2]!;
+  out[at + F.protoHi] = box[3]!;
+  out[at + F.dstLo] = box[4] === Infinity ? -1 : box[4]!;
+  out[at + F.dstHi] = box[4] === Infinity ? -1 : box[5]!;
+  out[at + F.srcLo] = box[6] === Infinity ? -1 : box[6]!;
+  out[at + F.srcHi] = box[6] === Infinity ? -1 : box[7]!;
+  out[at + F.v6] = v6;
   return true;
+}
+
+function widen(box: number[], k: number, bounds: [number, number] | undefined): void {
+  if (!bounds) return;
+  if (bounds[0] < box[k]!) box[k] = bounds[0];
+  if (bounds[1] > box[k + 1]!) box[k + 1] = bounds[1];
 }
 
 function overlaps(b: Float64Array, at: number, q: Float64Array): boolean {

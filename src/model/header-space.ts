@@ -178,19 +178,3 @@ export function subtractFlows(a: FlowSet, b: FlowSet): HeaderSpace[] {
   }
   return out;
 }
-
-/** Union of each dimension over the members: the smallest single header space containing the flow set. */
-export function hull(a: FlowSet): HeaderSpace | undefined {
-  const [first, ...rest] = a;
-  if (!first) return undefined;
-  return rest.reduce<HeaderSpace>(
-    (acc, h) => ({
-      src: acc.src.union(h.src),
-      dst: acc.dst.union(h.dst),
-      proto: acc.proto.union(h.proto),
-      sport: acc.sport.union(h.sport),
-      dport: acc.dport.union(h.dport),
-    }),
-    first,
-  );
-}

@@ -29,6 +29,14 @@ export class IntervalSet {
     private readonly b: readonly Bound[],
   ) {}
 
+  /**
+   * A set made by an operation: `out` grew by `push`, which leaves room for 16 more bounds, and a 100,000-rule
+   * filter keeps hundreds of thousands of these; an exact-size copy holds only what it needs.
+   */
+  private static kept(max: bigint, top: Bound, out: Bound[]): IntervalSet {
+    return new IntervalSet(max, top, out.slice());
+  }
+
   /** Sets are immutable, so the empty and full set of each universe are shared: parsers make millions of them. */
   static empty(max: bigint): IntervalSet {
     let set = EMPTY.get(max);
@@ -71,7 +79,7 @@ export class IntervalSet {
         out.push(lo, hi);
       }
     }
-    return new IntervalSet(max, kind(max), out);
+    return IntervalSet.kept(max, kind(max), out);
   }
 
   /** The intervals as bigint pairs, for formatting; the operations never need them. */
@@ -152,7 +160,7 @@ export class IntervalSet {
         out.push(lo, hi);
       }
     }
-    return new IntervalSet(this.max, this.top, out);
+    return IntervalSet.kept(this.max, this.top, out);
   }
 
   intersect(other: IntervalSet): IntervalSet {
@@ -172,7 +180,7 @@ export class IntervalSet {
       else j += 2;
     }
     // Unchanged: keep the existing set, so callers that compare or cache by identity keep working cheaply.
-    return out.length === a.length && sameBounds(out, a) ? this : new IntervalSet(this.max, this.top, out);
+    return out.length === a.length && sameBounds(out, a) ? this : IntervalSet.kept(this.max, this.top, out);
   }
 
   /** True when the sets share a value; cheaper than `intersect(...).isEmpty()` because it stops early. */
@@ -204,7 +212,7 @@ export class IntervalSet {
       next = inc(this.b[k + 1]!);
     }
     if (next <= this.top) out.push(next, this.top);
-    return new IntervalSet(this.max, this.top, out);
+    return IntervalSet.kept(this.max, this.top, out);
   }
 
   subtract(other: IntervalSet): IntervalSet {
@@ -230,7 +238,7 @@ export class IntervalSet {
       // What is left after the last hole (none when a hole reached past hi).
       if (lo <= hi) out.push(lo, hi);
     }
-    return out.length === a.length && sameBounds(out, a) ? this : new IntervalSet(this.max, this.top, out);
+    return out.length === a.length && sameBounds(out, a) ? this : IntervalSet.kept(this.max, this.top, out);
   }
 
   isSubsetOf(other: IntervalSet): boolean {
