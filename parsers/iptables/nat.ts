@@ -13,6 +13,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const BUILT_IN_NAT_CHAINS = new Set(['PREROUTING', 'OUTPUT', 'POSTROUTING', 'INPUT']);
 
+/**
+ * nat PREROUTING/OUTPUT (priority -100) come after raw (-300) and mangle (-150) PREROUTING/OUTPUT and before the
+ * INPUT/FORWARD/OUTPUT filters: filters from this stage on (see ATTACHMENTS in to-device.ts) see DNAT's addresses.
+ */
+export const DNAT_STAGE = 12;
+
 /** The NatRule for a translating target; undefined for targets that translate nothing. */
 export function natRule(id: string, target: TargetSpec, chain: string, match: RuleMatch, family: Family, origin: Origin): NatRule | undefined {
   let kind: NatRule['kind'];
@@ -46,7 +52,7 @@ export function natRule(id: string, target: TargetSpec, chain: string, match: Ru
   // POSTROUTING/INPUT, after it. A translation in a user chain is applied only where its chain is jumped to,
   // which the engine does not follow through the nat table: it is read but not applied (the caller says so).
   const builtIn = BUILT_IN_NAT_CHAINS.has(chain);
-  const rule: Mutable<NatRule> = { id, kind, match, seenFromStage: kind === 'destination' ? 0 : Infinity, enabled: builtIn, origin };
+  const rule: Mutable<NatRule> = { id, kind, match, seenFromStage: kind === 'destination' ? DNAT_STAGE : Infinity, enabled: builtIn, origin };
   for (const o of target.options) {
     const arg = o.args[0];
     if (arg === undefined) continue;

@@ -313,6 +313,16 @@ describe('nat', () => {
     expect(dnat.origin.text).toBe('-A PREROUTING -d 203.0.113.10/32 -i eth0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.10.1.10:4443');
   });
 
+  it('DNAT is seen by the filters after PREROUTING (mangle/raw see the packet as it arrived), SNAT by none', () => {
+    const withMangle = parse(['*mangle', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -d 203.0.113.10/32 -j ACCEPT', 'COMMIT', '*filter', ':FORWARD DROP [0:0]', 'COMMIT']);
+    const stageOf = (name: string) => [...withMangle.filters.values()].find((f) => f.id.endsWith(name))!.attachment!.stage;
+    const dnat = d.nat.find((n) => n.kind === 'destination')!;
+    const snat = d.nat.find((n) => n.kind === 'source')!;
+    expect(stageOf('mangle/PREROUTING')).toBeLessThan(dnat.seenFromStage);
+    expect(stageOf('filter/FORWARD')).toBeGreaterThanOrEqual(dnat.seenFromStage);
+    expect(snat.seenFromStage).toBe(Infinity);
+  });
+
   it('address and port ranges; port-only targets', () => {
     expect(d.nat[1]!.toAddresses?.equals(AddressSet.parse('10.0.0.5-10.0.0.6'))).toBe(true);
     expect(d.nat[1]!.toPorts?.equals(Ports.range(4443, 4445))).toBe(true);

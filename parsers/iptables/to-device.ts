@@ -38,7 +38,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Targets that mean nothing for translation when they appear in *nat. */
 const VERDICTS: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'RETURN', 'REJECT', 'QUEUE', 'NFQUEUE']);
 
-/** Where each built-in chain of the filtering tables sits (netfilter hook order: raw, mangle, filter). */
+/**
+ * Where each built-in chain of the filtering tables sits (netfilter hook order: raw, mangle, filter); destination
+ * NAT comes between the PREROUTING/OUTPUT chains and the rest (DNAT_STAGE in nat.ts).
+ */
 const ATTACHMENTS: Readonly<Record<string, Readonly<Record<string, FilterAttachment>>>> = {
   raw: {
     PREROUTING: { hooks: ['input', 'forward'], stage: 5 },
