@@ -12,7 +12,7 @@ import { isOpen } from '../reporters/common.js';
 import { REPORTERS, type FormatName } from '../reporters/index.js';
 import { applyWaivers, loadWaivers, resolveToday, type WaiverEntry } from '../waivers/waivers.js';
 import { createConsole, type Console, type ErrorStream } from './console.js';
-import { inputSources, recognizedExports, selectDevices, STDIN_NAME, type InputSource, type RecognizedExport } from './input.js';
+import { inputSources, profileParsing, recognizedExports, selectDevices, STDIN_NAME, type InputSource, type RecognizedExport } from './input.js';
 import { UsageError } from './usage-error.js';
 import { writeAll, type OutputFile } from './write-output.js';
 
@@ -104,11 +104,8 @@ function auditInputs(sources: readonly InputSource[], exports: Iterable<Recogniz
     const found = given ? undefined : findProfile(file, cwd);
     const profile: LoadedProfile | undefined = given ?? (found ? loadProfile(found) : undefined);
     const started = performance.now();
-    // The site profile tells the parser what the export cannot (Windows address keywords) and which Windows
-    // profile to audit, unless --profile-name says otherwise.
-    const options = profile?.addressKeywords ? { addressKeywords: profile.addressKeywords } : {};
-    const profileName = opts.profileName ?? profile?.profile.firewallProfile;
-    const devices = selectDevices(file, parser.parse(input, options), { ...opts, ...(profileName ? { profileName } : {}) });
+    const { options, choice } = profileParsing(profile, opts);
+    const devices = selectDevices(file, parser.parse(input, options), choice);
     const parsed = performance.now();
     audits.push(...devices.map((device) => auditDevice(device, profile, packs, settings.packs)));
     log.verbose(`${file}: ${parser.vendor}, ${devices.length} rule set(s), profile ${profile?.file ?? 'none (inferred)'}; parsed in ${ms(parsed - started)}, audited in ${ms(performance.now() - parsed)}`);

@@ -4,6 +4,7 @@ import type { Device } from '../model/rule-graph.js';
 import type { SkippedFile } from '../report/report.js';
 import { detectParser, PARSERS, type ExportFile, type ParseOptions, type VendorParser } from '../../parsers/index.js';
 import { exportFromBytes } from '../../parsers/export-file.js';
+import type { LoadedProfile } from '../profile/site-profile.js';
 import { UsageError } from './usage-error.js';
 
 /** `-` on the command line: the export comes on standard input, and is named this in reports. */
@@ -152,6 +153,18 @@ function filesBelow(dir: string): string[] {
 export interface PartitionChoice {
   readonly vdom?: string;
   readonly profileName?: string;
+}
+
+/**
+ * What the site profile adds to parsing an export: what the export cannot say (Windows address keywords), and the
+ * Windows profile to audit (its `firewallProfile`) unless the command line names one.
+ */
+export function profileParsing(profile: LoadedProfile | undefined, choice: PartitionChoice): { options: ParseOptions; choice: PartitionChoice } {
+  const profileName = choice.profileName ?? profile?.profile.firewallProfile;
+  return {
+    options: profile?.addressKeywords ? { addressKeywords: profile.addressKeywords } : {},
+    choice: { ...choice, ...(profileName ? { profileName } : {}) },
+  };
 }
 
 /**

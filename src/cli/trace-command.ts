@@ -4,7 +4,7 @@ import type { Device, Filter, Hook, Origin } from '../model/rule-graph.js';
 import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
 import { filtersOn } from '../engine/topology.js';
 import { findProfile, loadProfile } from '../profile/site-profile.js';
-import { readDevices, selectDevices } from './input.js';
+import { profileParsing, readDevices, selectDevices } from './input.js';
 import { UsageError } from './usage-error.js';
 
 export interface TraceOptions {
@@ -63,9 +63,8 @@ export function runTrace(file: string, opts: TraceOptions): { output: string; re
 function oneDevice(file: string, opts: TraceOptions): Device {
   const found = opts.profile ?? findProfile(file, process.cwd());
   const profile = found ? loadProfile(found) : undefined;
-  const options = profile?.addressKeywords ? { addressKeywords: profile.addressKeywords } : {};
-  const profileName = opts.profileName ?? profile?.profile.firewallProfile;
-  const devices = selectDevices(file, readDevices(file, options), { ...opts, ...(profileName ? { profileName } : {}) });
+  const { options, choice } = profileParsing(profile, opts);
+  const devices = selectDevices(file, readDevices(file, options), choice);
   if (devices.length === 1) return devices[0]!;
   const flag = devices[0]!.partition?.kind === 'vdom' ? '--vdom' : '--profile-name';
   throw new UsageError(`${file}: holds ${devices.length} rule sets (${devices.map((d) => d.partition?.name ?? d.name).join(', ')}); choose one with ${flag}`);
