@@ -39,6 +39,13 @@ function decide(d: Device, direction: 'in' | 'out', src: string, dst: string, dp
 }
 
 describe('toDevices: profiles', () => {
+  it('takes the vendor rules out of the policy as it converts them, so both are not held at once', () => {
+    const p = policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=5269|Name=a|', 'v2.30|Action=Block|Active=TRUE|Dir=In|Name=b|']);
+    const [d] = devices(p);
+    expect(p.rules).toEqual([]);
+    expect(inbound(d!).rules.map((r) => r.name)).toEqual(['a', 'b']);
+  });
+
   it('makes one device per profile the rules name, each with an inbound and an outbound block-over-allow filter', () => {
     const ds = devices(policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Profile=Public|Protocol=6|LPort=5269|Name=a|', 'v2.30|Action=Allow|Active=TRUE|Dir=Out|Profile=Private|Name=b|'], {}, 'EDGE01'));
     expect(ds.map((d) => [d.name, d.partition])).toEqual([
@@ -194,10 +201,11 @@ describe('toDevices: rule semantics', () => {
     ['v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=tcpx|Name=a|', 'invalid protocol "tcpx" in rule a'],
     ['v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=1|ICMP4=300:*|Name=a|', 'invalid ICMP type:code "300:*" in rule a'],
   ])('refuses a malformed value with its line: %s', (text, message) => {
-    const p = policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Name=ok|', text]);
-    expect(() => devices(p)).toThrow(ParseError);
+    // toDevices takes the policy's rules out as it converts them: each call gets a policy of its own.
+    const p = () => policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Name=ok|', text]);
+    expect(() => devices(p())).toThrow(ParseError);
     try {
-      devices(p);
+      devices(p());
     } catch (e) {
       expect([(e as ParseError).file, (e as ParseError).line, (e as ParseError).message]).toEqual(['edge.reg', 2, message]);
     }
