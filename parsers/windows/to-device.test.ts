@@ -78,7 +78,8 @@ describe('toDevices: profiles', () => {
     const ds = devices(policy([], { Public: pub, Domain: { enableFirewall: { value: true, source: src(9) } } }));
     expect(ds.map((d) => d.partition!.name)).toEqual(['Domain', 'Public']);
     const p = byProfile(ds, 'Public');
-    expect(p.firewallOff).toEqual({ file: 'edge.reg', line: 3, text: 'setting 3' });
+    expect(p.firewallOff).toMatchObject({ file: 'edge.reg', line: 3, text: 'setting 3' });
+    expect(JSON.parse(JSON.stringify(p.firewallOff))).toEqual({ file: 'edge.reg', line: 3, text: 'setting 3' });
     expect([inbound(p).defaultAction, inbound(p).defaultOrigin?.line, outbound(p).defaultAction, outbound(p).defaultOrigin?.line]).toEqual(['permit', 4, 'deny', 5]);
     expect(byProfile(ds, 'Domain').firewallOff).toBeUndefined();
     expect(inbound(byProfile(ds, 'Domain')).defaultOrigin).toBeUndefined();
