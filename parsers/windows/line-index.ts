@@ -34,13 +34,33 @@ export class LineIndex {
     const line = this.lineAt(start);
     const lineStart = this.starts[line - 1]!;
     const from = /^[ \t]*$/.test(this.text.slice(lineStart, start)) ? lineStart : start;
-    const text = this.text;
-    return {
-      line,
-      get text() {
-        return text.slice(from, end).replace(/\r\n/g, '\n');
-      },
-    };
+    return new LazySource(line, this.text, from, end);
+  }
+}
+
+/** A class, not an object literal with a getter: V8 would keep each literal in a dictionary with a closure of its own. */
+class LazySource implements SourceRef {
+  readonly #document: string;
+  readonly #from: number;
+  readonly #end: number;
+
+  constructor(
+    readonly line: number,
+    document: string,
+    from: number,
+    end: number,
+  ) {
+    this.#document = document;
+    this.#from = from;
+    this.#end = end;
+  }
+
+  get text(): string {
+    return this.#document.slice(this.#from, this.#end).replace(/\r\n/g, '\n');
+  }
+
+  toJSON(): SourceRef {
+    return { line: this.line, text: this.text };
   }
 }
 

@@ -72,7 +72,8 @@ export interface WindowsPolicy {
   readonly format: string;
   /** The policy's or host's name where the export has one (GPO name, computer name). */
   readonly name?: string;
-  readonly rules: readonly WindowsRule[];
+  /** Taken out by to-device.ts as it converts them: the list is empty afterwards. */
+  readonly rules: WindowsRule[];
   readonly profiles: Readonly<Partial<Record<WindowsProfileName, WindowsProfileSettings>>>;
   /** What the format itself cannot carry (the GPO report drops Intranet keywords and local-store rules). */
   readonly formatNotes: readonly string[];

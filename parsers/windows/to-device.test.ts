@@ -39,6 +39,13 @@ function decide(d: Device, direction: 'in' | 'out', src: string, dst: string, dp
 }
 
 describe('toDevices: profiles', () => {
+  it('takes the vendor rules out of the policy as it converts them, so both are not held at once', () => {
+    const p = policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=5269|Name=a|', 'v2.30|Action=Block|Active=TRUE|Dir=In|Name=b|']);
+    const [d] = devices(p);
+    expect(p.rules).toEqual([]);
+    expect(inbound(d!).rules.map((r) => r.name)).toEqual(['a', 'b']);
+  });
+
   it('makes one device per profile the rules name, each with an inbound and an outbound block-over-allow filter', () => {
     const ds = devices(policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Profile=Public|Protocol=6|LPort=5269|Name=a|', 'v2.30|Action=Allow|Active=TRUE|Dir=Out|Profile=Private|Name=b|'], {}, 'EDGE01'));
     expect(ds.map((d) => [d.name, d.partition])).toEqual([
@@ -71,7 +78,8 @@ describe('toDevices: profiles', () => {
     const ds = devices(policy([], { Public: pub, Domain: { enableFirewall: { value: true, source: src(9) } } }));
     expect(ds.map((d) => d.partition!.name)).toEqual(['Domain', 'Public']);
     const p = byProfile(ds, 'Public');
-    expect(p.firewallOff).toEqual({ file: 'edge.reg', line: 3, text: 'setting 3' });
+    expect(p.firewallOff).toMatchObject({ file: 'edge.reg', line: 3, text: 'setting 3' });
+    expect(JSON.parse(JSON.stringify(p.firewallOff))).toEqual({ file: 'edge.reg', line: 3, text: 'setting 3' });
     expect([inbound(p).defaultAction, inbound(p).defaultOrigin?.line, outbound(p).defaultAction, outbound(p).defaultOrigin?.line]).toEqual(['permit', 4, 'deny', 5]);
     expect(byProfile(ds, 'Domain').firewallOff).toBeUndefined();
     expect(inbound(byProfile(ds, 'Domain')).defaultOrigin).toBeUndefined();
@@ -194,10 +202,11 @@ describe('toDevices: rule semantics', () => {
     ['v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=tcpx|Name=a|', 'invalid protocol "tcpx" in rule a'],
     ['v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=1|ICMP4=300:*|Name=a|', 'invalid ICMP type:code "300:*" in rule a'],
   ])('refuses a malformed value with its line: %s', (text, message) => {
-    const p = policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Name=ok|', text]);
-    expect(() => devices(p)).toThrow(ParseError);
+    // toDevices takes the policy's rules out as it converts them: each call gets a policy of its own.
+    const p = () => policy(['v2.30|Action=Allow|Active=TRUE|Dir=In|Name=ok|', text]);
+    expect(() => devices(p())).toThrow(ParseError);
     try {
-      devices(p);
+      devices(p());
     } catch (e) {
       expect([(e as ParseError).file, (e as ParseError).line, (e as ParseError).message]).toEqual(['edge.reg', 2, message]);
     }

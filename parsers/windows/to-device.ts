@@ -35,14 +35,14 @@ interface Converted {
 
 export function toDevices(policy: WindowsPolicy, file: string, options: ParseOptions): Device[] {
   const addresses = new AddressResolver(options.addressKeywords);
-  const ids = new Map<string, number>();
-  const converted = policy.rules.map((r) => convertRule(r, file, addresses, uniqueId(ids, r.id)));
+  const profiles = coveredProfiles(policy);
+  const converted = convertRules(policy.rules, file, addresses);
   const host = policy.name ?? basename(file, extname(file));
   const shared: Diagnostic[] = [
     ...policy.formatNotes.map((message) => ({ line: 0, level: 'warning' as const, message })),
     ...policy.diagnostics,
   ];
-  return coveredProfiles(policy).map((profile) => {
+  return profiles.map((profile) => {
     const mine = converted.filter((c) => c.profiles.includes(profile));
     const settings = policy.profiles[profile] ?? {};
     const inbound = filter(profile, 'in', mine, settings.defaultInboundAction, file);
@@ -96,6 +96,22 @@ function filter(
   };
 }
 
+/**
+ * Each rule converted in export order. The policy's rules are taken out as they are converted (the list is left
+ * empty): 100,000 vendor rules would otherwise stay alive beside their conversions until the audit ends.
+ */
+function convertRules(rules: WindowsRule[], file: string, addresses: AddressResolver): Converted[] {
+  const ids = new Map<string, number>();
+  const converted: Converted[] = [];
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    (rules as (WindowsRule | undefined)[])[k] = undefined;
+    converted.push(convertRule(r, file, addresses, uniqueId(ids, r.id)));
+  }
+  rules.length = 0;
+  return converted;
+}
+
 function convertRule(r: WindowsRule, file: string, addresses: AddressResolver, id: string): Converted {
   let match;
   try {
@@ -113,14 +129,23 @@ function convertRule(r: WindowsRule, file: string, addresses: AddressResolver, i
     match: { flows: match.flows },
     enabled: r.enabled,
     uncertain: match.uncertain,
-    name: r.displayName,
-    comment: r.description,
+    name: ownCopy(r.displayName),
+    comment: ownCopy(r.description),
     overridesBlock: r.action === 'allow-bypass' ? true : undefined,
-    scope: r.program || r.service || r.package || r.localUsers ? scopeOf(r) : undefined,
+    scope: r.program || r.service || r.package || r.localUsers ? ownCopy(scopeOf(r)) : undefined,
     edgeTraversal: r.edgeTraversal && r.direction === 'in' ? true : undefined,
     origin: origin(file, r.source),
   };
   return { rule, direction: r.direction, profiles: r.profiles.length === 0 ? WINDOWS_PROFILES : r.profiles };
+}
+
+/**
+ * The string in memory of its own. A name read from a rule string is a slice of it, and a rule string whose
+ * escapes were undone is a copy of its own (not of the export's text): the slice would keep that whole copy alive.
+ * Prefixing makes a new string whose slice holds only it.
+ */
+function ownCopy(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : (' ' + s).slice(1);
 }
 
 /** "program C:\x.exe; service foo": what narrows who may use the rule's ports, as evidence. */
@@ -162,13 +187,31 @@ function uncertaintyDiagnostics(rules: readonly Converted[]): Diagnostic[] {
   }));
 }
 
-/** The source's text is read only when asked for (line-index.ts). */
+/**
+ * The source's text is read only when asked for (line-index.ts); JSON and copies see an ordinary
+ * `{ file, line, text }`. A class, not an object literal with a getter: V8 keeps each such literal in a dictionary
+ * of its own, with its own getter closure, some 400 bytes a rule.
+ */
+class SourceOrigin implements Origin {
+  readonly file: string;
+  readonly line: number;
+  readonly #source: SourceRef;
+
+  constructor(file: string, source: SourceRef) {
+    this.file = file;
+    this.line = source.line;
+    this.#source = source;
+  }
+
+  get text(): string {
+    return this.#source.text;
+  }
+
+  toJSON(): Origin {
+    return { file: this.file, line: this.line, text: this.text };
+  }
+}
+
 function origin(file: string, source: SourceRef): Origin {
-  return {
-    file,
-    line: source.line,
-    get text() {
-      return source.text;
-    },
-  };
+  return new SourceOrigin(file, source);
 }
