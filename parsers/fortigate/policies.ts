@@ -24,7 +24,7 @@ import type { Version } from './model.js';
 import type { Origins } from './origins.js';
 import type { ServiceBounds, ServiceResolver } from './services.js';
 import { fieldsFor, valuesOf, type Entry, type Fields, type Setting } from './tree.js';
-import { type DistinctAddresses, mergeAlong } from './spaces.js';
+import { mergeAlong } from './spaces.js';
 import { vipPreimage, type Vip } from './vips.js';
 
 /** How one kind of policy table names its fields. */
@@ -58,8 +58,6 @@ export interface PolicyContext {
   /** Whether a deny policy without `set match-vip` matches VIP traffic; undefined when the version does not say. */
   readonly matchVipDefault: boolean | undefined;
   readonly report: Report;
-  /** Where the addresses of each rule's spaces become one object per distinct set. */
-  readonly distinct: DistinctAddresses;
 }
 
 /** Settings that narrow a policy by something outside the flow: the policy may match less than its addresses say. */
@@ -165,9 +163,8 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
     return {
       id: ruleId,
       action,
-      // An exact-size copy (`flows` grew by `push`, which leaves room for many more spaces in each of 100,000 rules)
-      // of spaces shared with every other rule that has the same.
-      match: { flows: flows.map((h) => ctx.distinct.space(h)), ...(inTest ? { inInterface: inTest } : {}), ...(outTest ? { outInterface: outTest } : {}) },
+      // An exact-size copy: `flows` grew by `push`, which leaves room for many more spaces in each of 100,000 rules.
+      match: { flows: flows.slice(), ...(inTest ? { inInterface: inTest } : {}), ...(outTest ? { outInterface: outTest } : {}) },
       enabled: f.value('status') !== 'disable',
       uncertain: why,
       ...(f.value('name') !== undefined ? { name: f.value('name') } : {}),

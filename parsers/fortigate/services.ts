@@ -47,8 +47,6 @@ function predefinedTables(): ServiceTables {
 
 export class ServiceResolver {
   private readonly memo = new Map<string, ServiceBounds>();
-  /** The union of each list of services policies name: tens of thousands of policies name the same few lists. */
-  private readonly lists = new Map<string, ServiceBounds>();
   private readonly resolving = new Set<string>();
   private readonly noted = new Set<string>();
 
@@ -60,13 +58,6 @@ export class ServiceResolver {
   /** The union of several services, negated when the policy says so (`set service-negate enable`). */
   resolveAll(names: readonly string[], line: number, negate: boolean): ServiceBounds {
     if (names.length === 1 && !negate) return this.resolve(names[0]!, line);
-    const key = `${negate ? '!' : ''}${names.join('\n')}`;
-    let known = this.lists.get(key);
-    if (!known) this.lists.set(key, (known = this.union(names, line, negate)));
-    return known;
-  }
-
-  private union(names: readonly string[], line: number, negate: boolean): ServiceBounds {
     let certain: HeaderSpace[] = [];
     let possible: HeaderSpace[] = [];
     let reasons: readonly string[] = [];

@@ -21,29 +21,3 @@ export function mergeAlong(spaces: readonly HeaderSpace[], along: Dimension): He
   }
   return out;
 }
-
-/**
- * One address set per distinct value: the spaces of 100,000 policies are made by set operations (VIP traffic taken
- * out, several objects united) that return new sets equal to ones other policies already hold.
- */
-export class DistinctAddresses {
-  private readonly byValue = new Map<string, AddressSet>();
-  private readonly kept = new Set<AddressSet>();
-
-  /** `h` with its addresses replaced by the equal sets already seen (`h` itself when it holds those already). */
-  space(h: HeaderSpace): HeaderSpace {
-    const src = this.set(h.src);
-    const dst = this.set(h.dst);
-    return src === h.src && dst === h.dst ? h : { ...h, src, dst };
-  }
-
-  private set(s: AddressSet): AddressSet {
-    if (this.kept.has(s)) return s;
-    const key = `${s.v4.valueKey()}|${s.v6.valueKey()}`;
-    const known = this.byValue.get(key);
-    if (known) return known;
-    this.byValue.set(key, s);
-    this.kept.add(s);
-    return s;
-  }
-}

@@ -20,7 +20,6 @@ import { centralSourceNat, destinationNat, policySourceNat, type TranslatingPoli
 import { Origins } from './origins.js';
 import { LOCAL_IN, LOCAL_IN6, matchVipDefault, POLICY, POLICY6, policyRules, type PolicyContext, type PolicyKind } from './policies.js';
 import { routesOf } from './routes.js';
-import { DistinctAddresses } from './spaces.js';
 import { ServiceResolver } from './services.js';
 import { fieldsFor, settingOf, valueOf, valuesOf, type Entry, type SkippedBlock } from './tree.js';
 import { effectiveGrabs, readVip, type Vip } from './vips.js';
@@ -48,7 +47,7 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
   const centralNat = natMode(blocks, report);
   const policyEntries = entriesAt(blocks, 'firewall policy');
   const vips = readVips(blocks, policyEntries, centralNat, services, interfaces);
-  const ctx: PolicyContext = { origins, addresses, services, interfaces, ...vips, centralNat, matchVipDefault: matchVipDefault(config.version), report, distinct: new DistinctAddresses() };
+  const ctx: PolicyContext = { origins, addresses, services, interfaces, ...vips, centralNat, matchVipDefault: matchVipDefault(config.version), report };
 
   const forward: Rule[] = intrazoneRules(interfaces, origins);
   const translating: TranslatingPolicy[] = [];

@@ -249,11 +249,6 @@ export class IntervalSet {
     return this.max === other.max && this.b.length === other.b.length && sameBounds(this.b, other.b);
   }
 
-  /** The same text for equal sets of one universe, different text for different ones: a key for sharing equal sets. */
-  valueKey(): string {
-    return this.b.join(',');
-  }
-
   private sameUniverse(other: IntervalSet): void {
     if (other.max !== this.max) throw new RangeError(`cannot combine sets over [0, ${this.max}] and [0, ${other.max}]`);
   }
