@@ -30,7 +30,7 @@ describe('detect', () => {
     expect(detect(fortigate)).toBe(false);
     const asa = readFileSync(`${REPO}/fixtures/asa/asa9/compliant.cfg`, 'utf8');
     expect(iptablesParser.detect(exportFromText('x', asa))).toBe(false);
-    expect(detectParser(exportFromText('x', asa))?.vendor).toBe('cisco-asa');
+    expect(detectParser(exportFromText('x', asa))?.vendor).toBe('asa');
   });
 });
 

@@ -14,6 +14,7 @@ import { readConfigText } from './config-lines.js';
 import { ObjectError } from './objects.js';
 import { readAsaConfig } from './read-config.js';
 import { isShowAccessList, readShowAccessList } from './show-access-list.js';
+import { ASA_VENDOR } from './model.js';
 import { toDevice } from './to-device.js';
 
 /** How far into the file `detect` looks. */
@@ -29,7 +30,7 @@ const SIGNATURES = [
 ];
 
 export const asaParser: VendorParser = {
-  vendor: 'cisco-asa',
+  vendor: ASA_VENDOR,
   textOnly: true,
 
   detect({ text }: ExportFile): boolean {

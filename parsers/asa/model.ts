@@ -9,6 +9,9 @@ import type { Diagnostic } from '../../src/model/rule-graph.js';
 import type { Ace } from './acl.js';
 import type { ConfigLine } from './config-lines.js';
 
+/** The vendor name of ASA devices: what reports show and what `--vendor` takes. */
+export const ASA_VENDOR = 'asa';
+
 export interface AsaVersion {
   readonly product: 'ASA' | 'PIX';
   readonly major: number;

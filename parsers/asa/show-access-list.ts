@@ -30,7 +30,7 @@ import { parseAce, type Ace, type AceContext } from './acl.js';
 import { aclRules } from './acl-rules.js';
 import { ANY, type Names } from './addresses.js';
 import { restOfLine, type Command, type ConfigLine, type ConfigText } from './config-lines.js';
-import type { Acl } from './model.js';
+import { ASA_VENDOR, type Acl } from './model.js';
 import { ObjectError, ObjectTable } from './objects.js';
 
 const HEADER = /^access-list (\S+); \d+ elements;/;
@@ -174,7 +174,7 @@ function device(acls: Map<string, Acl>, headers: Map<string, ConfigLine>, file: 
   diagnostics.push({ line: 0, level: 'warning', message: `show access-list output holds only access-lists: interfaces, security levels, access-groups, routes and NAT are unknown; ${notes.join('; ')}` });
   diagnostics.sort((a, b) => a.line - b.line);
   const interfaceList: NetworkInterface[] = [...interfaces].sort().map((name) => ({ name, zone: name }));
-  return { name: basename(file, extname(file)), vendor: 'cisco-asa', file, families: familiesOf(filters), interfaces: interfaceList, filters, nat: [], diagnostics };
+  return { name: basename(file, extname(file)), vendor: ASA_VENDOR, file, families: familiesOf(filters), interfaces: interfaceList, filters, nat: [], diagnostics };
 }
 
 /** IPv4, and IPv6 when some entry names IPv6 addresses. */

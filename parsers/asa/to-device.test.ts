@@ -91,7 +91,7 @@ describe('interfaces and routes', () => {
 
   it('one interface per active nameif, named and zoned by it, with its level and own addresses', () => {
     expect(d.name).toBe('edge-fw');
-    expect(d.vendor).toBe('cisco-asa');
+    expect(d.vendor).toBe('asa');
     expect(d.interfaces.map((i) => [i.name, i.zone, i.securityLevel, i.addresses?.toStrings()])).toEqual([
       ['outside', 'outside', 0, ['198.51.100.2/31', '2001:db8:100::2/127']],
       ['dmz', 'dmz', 50, ['10.10.0.1']],

@@ -25,7 +25,7 @@ import type { Family } from '../../src/model/address-set.js';
 import { headerSpace } from '../../src/model/header-space.js';
 import type { Device, Diagnostic, Filter, FilterAttachment, NetworkInterface, Origin, Route, Rule } from '../../src/model/rule-graph.js';
 import type { ConfigLine } from './config-lines.js';
-import type { AccessGroup, AsaConfig, AsaInterface } from './model.js';
+import { ASA_VENDOR, type AccessGroup, type AsaConfig, type AsaInterface } from './model.js';
 import { aclRules } from './acl-rules.js';
 import { natRules } from './nat-rules.js';
 
@@ -71,7 +71,7 @@ class DeviceBuilder {
     this.diagnostics.sort((a, b) => a.line - b.line);
     return {
       name: config.hostname ?? basename(file, extname(file)),
-      vendor: 'cisco-asa',
+      vendor: ASA_VENDOR,
       file,
       families,
       interfaces: config.interfaces.map((i) => this.networkInterface(i)),

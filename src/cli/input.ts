@@ -11,8 +11,8 @@ import { UsageError } from './usage-error.js';
 export const STDIN_ARGUMENT = '-';
 export const STDIN_NAME = '<stdin>';
 
-/** The vendors `--vendor` may name; a build may not have a parser for each yet (see PARSERS). */
-export const VENDORS = ['iptables', 'asa', 'fortigate', 'windows'] as const;
+/** The vendors `--vendor` may name: one per parser. */
+export const VENDORS: readonly string[] = PARSERS.map((p) => p.vendor);
 
 /** One input to read: a file named on the command line or found below a directory named there, or standard input. */
 export interface InputSource {
