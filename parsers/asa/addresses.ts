@@ -4,7 +4,7 @@
  * address. Values repeat across a large configuration, so parsed sets are cached (by value for IPv4).
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
-import { NumberCache, TextCache } from '../iptables/caches.js';
+import { NumberCache, TextCache } from '../caches.js';
 
 /** A value the ASA would not accept; the caller adds the line. */
 export class AddressSyntaxError extends Error {}

@@ -3,8 +3,8 @@
  * `LocalAddress`/`RemoteAddress`) → exact address sets, with keywords resolved through the site profile.
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
-import { TextCache } from '../iptables/caches.js';
-import { MatchError, parseAddress } from '../iptables/match-flows.js';
+import { TextCache } from '../caches.js';
+import { parseAddressText } from '../address-text.js';
 import { terms } from './terms.js';
 
 /**
@@ -94,16 +94,12 @@ export class AddressResolver {
 
 const NO_KEYWORDS: readonly string[] = Object.freeze([]);
 
-
-/**
- * One address, subnet or range. iptables' reader has the fast path for plain IPv4 hosts and prefixes, with small
- * caches, that rule sets of many distinct hosts need; its errors become ours.
- */
+/** One address, subnet or range (shared fast path and caches); a malformed one is an AddressError naming it. */
 function address(term: string): AddressSet {
   try {
-    return parseAddress(term);
+    return parseAddressText(term);
   } catch (e) {
-    if (e instanceof MatchError) throw new AddressError(`invalid address "${term}"`);
+    if (e instanceof AddressError) throw new AddressError(`invalid address "${term}"`);
     throw e;
   }
 }

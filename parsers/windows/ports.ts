@@ -4,7 +4,7 @@
  */
 import { Ports } from '../../src/model/header-space.js';
 import type { IntervalSet } from '../../src/model/interval-set.js';
-import { TextCache } from '../iptables/caches.js';
+import { TextCache } from '../caches.js';
 import { terms } from './terms.js';
 
 /**
