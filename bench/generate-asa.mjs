@@ -19,7 +19,7 @@
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from './generate-iptables.mjs';
+import { ip, mulberry32 } from './generate-iptables.mjs';
 
 /** The profile of fixtures/asa/asa9/edge-audit.json: roles by their real addresses. */
 export const PROFILE = {
@@ -176,7 +176,6 @@ export function generateAsaConfig(rules, seed = 1) {
   const pick = (arr) => arr[int(arr.length)];
   const chance = (p) => rnd() < p;
 
-  const ip = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   const draw32 = () => {
     if (chance(0.6)) {
       let o2;

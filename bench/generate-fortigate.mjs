@@ -20,7 +20,7 @@
 
 import { realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from './generate-iptables.mjs';
+import { ip, mulberry32 } from './generate-iptables.mjs';
 
 const SEGMENTS = Array.from({ length: 12 }, (_, i) => `port${i + 1}`);
 const ZONES = { 'dc-zone': SEGMENTS.slice(0, 4), 'branch-zone': SEGMENTS.slice(4, 8), 'lab-zone': SEGMENTS.slice(8, 12) };
@@ -59,7 +59,6 @@ export function generateFortigateConfig(policies, seed = 1) {
   };
 
   // ---- addresses ---------------------------------------------------------------------------
-  const ip = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   const draw32 = () => {
     if (chance(0.7)) {
       let o2;

@@ -24,6 +24,9 @@ import { fileURLToPath } from 'node:url';
 /** The date printed in the header lines; fixed so the output is deterministic. */
 export const FIXED_DATE = 'Sat Nov 21 20:16:14 2026';
 
+/** A 32-bit number as dotted-quad IPv4 text. */
+export const ip = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+
 /** mulberry32: a tiny, fast 32-bit PRNG; returns floats in [0, 1). */
 export function mulberry32(seed) {
   let a = seed >>> 0;
@@ -71,7 +74,6 @@ export function generateIptablesSave({ rules, seed = 1 }) {
 
   // ---- addresses -------------------------------------------------------------------------
   const usedHosts = new Set();
-  const ip = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   const draw32 = () => {
     if (chance(0.7)) {
       let o2;

@@ -22,7 +22,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from './generate-iptables.mjs';
+import { ip, mulberry32 } from './generate-iptables.mjs';
 
 const ROOT = 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy';
 const EDGE_RULES = [
@@ -60,7 +60,6 @@ export function generateWindowsRules(rules, seed = 1, format = 'reg') {
   const pick = (arr) => arr[int(arr.length)];
   const chance = (p) => rnd() < p;
 
-  const ip = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   const network = () => {
     const len = pick(PREFIXES);
     let base;
