@@ -135,6 +135,14 @@ describe('FortiGate fixtures', () => {
     expect(a.requirements.filter((r) => r.status === 'satisfied')).toHaveLength(6);
   });
 
+  it('places VDOM LAB only by the profile interfaces it owns: the Edge flows do not cross it, so none is missing', () => {
+    const a = audit('multi-vdom/multi-vdom.conf', { vdom: 'LAB' });
+    const own = new Set(a.ctx.device.interfaces.map((i) => i.name));
+    expect([...a.ctx.placement.interfaces.keys()].every((name) => own.has(name))).toBe(true);
+    expect(a.findings).toEqual([]);
+    expect(a.requirements.filter((r) => r.status === 'missing' || r.status === 'partial')).toEqual([]);
+  });
+
   it('never shows a secret in a report', () => {
     const report = JSON.stringify(buildReport([audit('policy-nat/management-wan.conf'), audit('policy-nat/compliant.conf')], '0.0.0-test'));
     const text = readFileSync(join(root, 'policy-nat', 'compliant.conf'), 'utf8');
