@@ -3,7 +3,7 @@
  * read, profile settings come out as the files set them, and every warning is one edge-audit explains.
  * Skipped, with a message, where the corpus is not checked out beside the repository.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditDevice } from '../src/audit/audit.js';
@@ -12,11 +12,10 @@ import { countRules, type Device, type Rule } from '../src/model/rule-graph.js';
 import { loadPacks } from '../src/policy/load-packs.js';
 import { exportFromBytes } from '../parsers/export-file.js';
 import { windowsParser } from '../parsers/windows/index.js';
-import { REPO } from './helpers/fixtures.js';
+import { presentOrSkip, sharedPath } from './helpers/shared.js';
 
-const CORPUS = join(REPO, '..', 'shared', 'corpus', 'windows');
-const present = existsSync(CORPUS);
-if (!present) console.warn(`windows corpus tests skipped: ${CORPUS} is absent`);
+const CORPUS = sharedPath('corpus', 'windows');
+const present = presentOrSkip(CORPUS, 'windows corpus tests');
 
 const read = (name: string) => exportFromBytes(name, readFileSync(join(CORPUS, name)));
 /** The binary file's bytes as UTF-16LE text, for counting rule strings independently of the readers. */

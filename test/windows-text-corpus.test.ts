@@ -3,7 +3,7 @@
  * at its line, profile settings come out as the files set them (true = Block), and every diagnostic is one
  * edge-audit explains. Skipped, with a message, where the corpus is not checked out beside the repository.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditDevice } from '../src/audit/audit.js';
@@ -13,11 +13,10 @@ import { exportFromBytes } from '../parsers/export-file.js';
 import { gpoReportReader } from '../parsers/windows/gpo-xml.js';
 import { windowsParser } from '../parsers/windows/index.js';
 import { powershellCsvReader } from '../parsers/windows/powershell.js';
-import { REPO } from './helpers/fixtures.js';
+import { presentOrSkip, sharedPath } from './helpers/shared.js';
 
-const CORPUS = join(REPO, '..', 'shared', 'corpus', 'windows');
-const present = existsSync(CORPUS);
-if (!present) console.warn(`windows text corpus tests skipped: ${CORPUS} is absent`);
+const CORPUS = sharedPath('corpus', 'windows');
+const present = presentOrSkip(CORPUS, 'windows text corpus tests');
 
 const read = (name: string) => exportFromBytes(name, readFileSync(join(CORPUS, name)));
 /** The file's lines as the readers number them (decoded, CR removed), 1-based. */
