@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../src/model/address-set.js';
 import { buildReport } from '../src/report/report.js';
 import { auditFixture, fileLines, REPO } from './helpers/fixtures.js';
 
@@ -39,6 +40,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'network-firewall/uncertain.rules': [`uncertain-verdict ${XMPP}/xmpp-s2s-in@5269`],
   'network-firewall/nat.rules': [],
+  'network-firewall/well-built.rules': [],
+  'network-firewall/partner-only.rules': [`partial-flow ${SIP}/sip-federation-out@5061`, `partial-flow ${XMPP}/xmpp-s2s-out@5269`],
   'edge-host/compliant.rules': [],
   'edge-host/exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, 'any-rule @23456'],
   'edge-host/gap.rules': [`missing-flow ${XMPP}/xmpp-s2s-out@5269`, `wrong-direction ${XMPP}/xmpp-s2s-out@5269`],
@@ -60,6 +63,25 @@ describe('iptables fixtures', () => {
       expect(got).toEqual([...expected].sort());
     });
   }
+
+  it('takes anti-spoofing and internal-destination denies before a permit-any as the Internet left intact: every row satisfied', () => {
+    const audit = auditFixture('network-firewall/well-built.rules');
+    const live = audit.requirements.filter((r) => r.status !== 'obsolete');
+    expect(live.map((r) => `${r.requirement.id} ${r.status}`)).toEqual(live.map((r) => `${r.requirement.id} satisfied`));
+    // The denies are there and decide flows that are not the Internet's: 10.0.0.0/8 is excluded as a non-public range.
+    expect(audit.ctx.internet.addresses.overlaps(AddressSet.parse('10.20.0.0/24'))).toBe(false);
+    expect(audit.ctx.internet.addresses.overlaps(AddressSet.parse('198.51.100.7'))).toBe(true);
+  });
+
+  it('reports outbound federation toward one partner network only as low, naming the narrowed destinations', () => {
+    const audit = auditFixture('network-firewall/partner-only.rules');
+    for (const f of audit.findings) {
+      expect(f.severity).toBe('low');
+      expect(f.message).toContain('only toward some destinations');
+      expect(f.message).toContain('to the Internet except 198.51.100.0/24');
+      expect(f.flow.dst).toEqual(['internet']);
+    }
+  });
 
   it('audits both families of the dual-stack file, each against its own addresses', () => {
     const audit = auditFixture('network-firewall/dual-stack.rules');

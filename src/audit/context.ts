@@ -7,6 +7,8 @@ import type { DeviceRole, Placement } from '../engine/topology.js';
 import type { Feature, PolicyPack } from '../policy/pack.js';
 import type { LoadedProfile } from '../profile/site-profile.js';
 import type { FlowEnd } from './flow-query.js';
+import { defineInternet, type InternetDefinition } from './internet.js';
+import { nonPublicRanges } from '../policy/address-registry.js';
 
 export const DEFAULT_PACKS = ['lync2013-xmpp-federation', 'lync2013-sip-federation-public-im'];
 const FEATURES: readonly Feature[] = ['xmppFederation', 'sipFederation', 'publicIm', 'remoteUsers'];
@@ -27,6 +29,8 @@ export interface AuditContext {
   /** Each role's zone, from the packs' role declarations. */
   readonly roleZones: ReadonlyMap<string, Zone>;
   readonly features: Readonly<Record<Feature, boolean>>;
+  /** The hosts outside the organisation: what the documentation's "Any" on the external rows stands for. */
+  readonly internet: InternetDefinition;
   readonly packs: readonly PolicyPack[];
   readonly profileFile?: string;
   readonly inferences: readonly Inference[];
@@ -65,6 +69,7 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
     inferInterfaces(rules(), deviceRole, inferences, (name, zone) => !interfaces.has(name) && !routed.has(zone)).forEach((z, name) => interfaces.set(name, z));
   }
   const features = { ...inferFeatures(rules, p?.features ?? {}, inferences), ...(p?.features ?? {}) } as Record<Feature, boolean>;
+  const internet = defineInternet({ device, interfaces, roles, roleZones, nonPublic: nonPublicRanges(), ...(profile?.internalNetworks ? { internalNetworks: profile.internalNetworks } : {}) });
 
   return {
     device,
@@ -72,6 +77,7 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
     roles,
     roleZones,
     features,
+    internet,
     packs,
     ...(profile ? { profileFile: profile.file } : {}),
     inferences,
@@ -89,12 +95,21 @@ function ownInterfaces(device: Device, given: Readonly<Record<string, Zone>>): [
   return entries.filter(([name]) => own.has(name));
 }
 
-/** The flow end for a role: its zone from the packs, its addresses from the profile or inference (absent = any host there). */
+/**
+ * The flow end for a role: its zone from the packs, its addresses from the profile or inference (absent = any host
+ * there). An Internet role the profile gives no addresses for is every Internet host.
+ */
 export function roleEnd(ctx: AuditContext, role: string): FlowEnd {
   const zone = ctx.roleZones.get(role);
   if (!zone) throw new ContextError(`role "${role}" is not declared by any selected pack`);
   const addresses = ctx.roles.get(role);
+  if (!addresses && zone === 'internet') return internetEnd(ctx, role);
   return { role, zone, ...(addresses ? { addresses } : {}) };
+}
+
+/** Every host of the Internet as this audit defines it (ctx.internet), as a flow end. */
+export function internetEnd(ctx: AuditContext, role = 'internet'): FlowEnd {
+  return { role, zone: 'internet', addresses: ctx.internet.addresses, wholeInternet: true };
 }
 
 /** All permit rules of the device with the flows they match, in file order. */

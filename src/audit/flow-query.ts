@@ -13,6 +13,8 @@ export interface FlowEnd {
   readonly role: string;
   readonly zone: Zone;
   readonly addresses?: AddressSet;
+  /** `addresses` is the whole Internet as the audit defines it, not a list the profile gave. */
+  readonly wholeInternet?: boolean;
 }
 
 export interface FlowQuery {
@@ -193,12 +195,19 @@ export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
 }
 
 /**
- * True when the permitted parts reach every documented destination address and port from at least one
- * source: the firewall narrowed only the sources (e.g. to known federation partners), not the service.
+ * Which end alone the firewall narrowed, when the permitted parts still reach the rest of the documented flow from
+ * (or to) at least one host: the sources (to known federation partners, say), or, toward the Internet, the
+ * destinations (to one partner's network). The documentation says "Any" there; a narrower choice is deliberate and
+ * safer, not a broken service.
  */
-export function onlySourcesNarrowed(verdict: FlowVerdict): boolean {
+export function narrowedEnd(verdict: FlowVerdict, query: FlowQuery): 'sources' | 'destinations' | undefined {
+  if (onlyThisNarrowed(verdict, (h) => ({ ...h, src: AddressSet.any(), sport: Ports.any() }))) return 'sources';
+  if (query.to.zone === 'internet' && onlyThisNarrowed(verdict, (h) => ({ ...h, dst: AddressSet.any() }))) return 'destinations';
+  return undefined;
+}
+
+function onlyThisNarrowed(verdict: FlowVerdict, widen: (h: HeaderSpace) => HeaderSpace): boolean {
   if (verdict.permitted.length === 0) return false;
-  const widen = (h: HeaderSpace): HeaderSpace => ({ ...h, src: AddressSet.any(), sport: Ports.any() });
   const wanted = verdict.denied.flatMap((d) => d.flows.map(widen));
   const reached = verdict.permitted.flatMap((p) => p.flows.map(widen));
   return subtractFlows(wanted, reached).length === 0 && intersectFlows(wanted, reached).length > 0;

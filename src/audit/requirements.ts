@@ -56,7 +56,7 @@ export function queryOf(ctx: AuditContext, rule: Pick<PackRule, 'from' | 'to' | 
 }
 
 export function describeQuery(q: FlowQuery): FlowDescription {
-  const addrs = (a: FlowQuery['from']) => (a.addresses ? a.addresses.toStrings() : ['any']);
+  const addrs = (a: FlowQuery['from']) => (a.wholeInternet ? ['internet'] : a.addresses ? a.addresses.toStrings() : ['any']);
   return {
     protocol: Protocols.format(q.protocols),
     from: q.from.role,

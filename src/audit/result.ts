@@ -46,7 +46,9 @@ export interface Finding {
 }
 
 export function fingerprint(check: string, requirement: string | undefined, flow: FlowDescription): string {
-  const canonical = JSON.stringify([check, requirement ?? '', flow.protocol, flow.from, flow.to, flow.src, flow.dst, flow.dport, flow.sport ?? '']);
+  // Before edge-audit defined the Internet, an Internet end was written "any": ids (and so baselines) made then still match.
+  const ends = (a: readonly string[]) => (a.length === 1 && a[0] === 'internet' ? ['any'] : a);
+  const canonical = JSON.stringify([check, requirement ?? '', flow.protocol, flow.from, flow.to, ends(flow.src), ends(flow.dst), flow.dport, flow.sport ?? '']);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 

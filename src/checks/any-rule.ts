@@ -5,7 +5,7 @@ import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js'
 import { asSeenAt, type SeenFlows } from '../engine/nat.js';
 import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
-import { roleEnd, type AuditContext } from '../audit/context.js';
+import { internetEnd, roleEnd, type AuditContext } from '../audit/context.js';
 import { pathContext, queryPaths, tcpOrUdp, type FlowEnd, type QueryPath } from '../audit/flow-query.js';
 import { portSet } from '../audit/requirements.js';
 import { deciderEvidence, type Finding, type Severity } from '../audit/result.js';
@@ -31,7 +31,7 @@ export const anyRule: Check = {
     const found = new Map<string, Finding>();
     const rows = documentedRows(ctx);
     for (const edge of edgeRoles(ctx)) {
-      const side = otherSide(edge);
+      const side = otherSide(ctx, edge);
       for (const [from, to, inbound] of [[side, edge, true], [edge, side, false]] as const) {
         const { paths } = queryPaths(ctx.device, ctx.placement, { from, to, protocols: Protocols.any(), dport: Ports.any() });
         for (const qp of paths) {
@@ -127,8 +127,8 @@ export function edgeRoles(ctx: AuditContext): FlowEnd[] {
 }
 
 /** Any host on the side an Edge role talks to: the Internet for its external side, the internal network for its internal side. */
-function otherSide(edge: FlowEnd): FlowEnd {
-  return edge.zone === 'edge-external' ? { role: 'internet', zone: 'internet' } : { role: 'internal hosts', zone: 'internal' };
+function otherSide(ctx: AuditContext, edge: FlowEnd): FlowEnd {
+  return edge.zone === 'edge-external' ? internetEnd(ctx) : { role: 'internal hosts', zone: 'internal' };
 }
 
 const PORTED = Protocols.only(6, 17, 132, 136);

@@ -1,3 +1,4 @@
+import type { AddressSet } from '../model/address-set.js';
 import { Ports } from '../model/header-space.js';
 import type { DecidedPart } from '../audit/flow-query.js';
 
@@ -16,12 +17,12 @@ export function describeBlockers(parts: readonly DecidedPart[]): string {
 /** How many uncovered parts a report lists before it says how many more there are. */
 export const MAX_UNCOVERED_PARTS = 20;
 
-/** The uncovered parts of a flow, each as destination ports, addresses and what blocks it. */
-export function describeUncovered(parts: readonly DecidedPart[]): string[] {
+/**
+ * The uncovered parts of a flow, each as destination ports, addresses and what blocks it. `name` puts addresses in
+ * words (relative to the Internet: see nameAddresses).
+ */
+export function describeUncovered(parts: readonly DecidedPart[], name: (a: AddressSet) => string): string[] {
   const all = parts.flatMap((p) => p.flows.map((h) => ({ h, p })));
-  const shown = all.slice(0, MAX_UNCOVERED_PARTS).map(({ h, p }) => {
-    const src = h.src.isAnyOfItsFamilies() ? 'any' : h.src.toString();
-    return `port ${Ports.format(h.dport)} from ${src} to ${h.dst.toString()} (${describeBlockers([p])})`;
-  });
+  const shown = all.slice(0, MAX_UNCOVERED_PARTS).map(({ h, p }) => `port ${Ports.format(h.dport)} from ${name(h.src)} to ${name(h.dst)} (${describeBlockers([p])})`);
   return all.length > shown.length ? [...shown, `and ${all.length - shown.length} more parts`] : shown;
 }

@@ -4,7 +4,7 @@ import type { Filter, Rule } from '../model/rule-graph.js';
 import { evaluatePath } from '../engine/evaluate.js';
 import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
-import type { AuditContext } from '../audit/context.js';
+import { internetEnd, type AuditContext } from '../audit/context.js';
 import { pathContext, queryPaths, type FlowEnd, type QueryPath } from '../audit/flow-query.js';
 import { originEvidence, type Finding } from '../audit/result.js';
 import { edgeRoles } from './any-rule.js';
@@ -25,7 +25,7 @@ export const edgeTraversal: Check = {
   cites: 'New-NetFirewallRule -EdgeTraversalPolicy ([MS-FASP] FW_RULE_FLAGS_ROUTEABLE_ADDRS_TRAVERSE); Lync Server 2013 Edge port summaries: only the documented ports, from the Internet only through the external firewall',
   run({ ctx }) {
     const found = new Map<string, Finding>();
-    const internet: FlowEnd = { role: 'internet', zone: 'internet' };
+    const internet = internetEnd(ctx);
     for (const to of edgeRoles(ctx)) {
       const { paths } = queryPaths(ctx.device, ctx.placement, { from: internet, to, protocols: Protocols.any(), dport: Ports.any() });
       for (const qp of paths) {

@@ -1,6 +1,6 @@
 import { Ports, Protocols } from '../model/header-space.js';
-import { roleEnd } from '../audit/context.js';
-import { evaluateFlow, verdictOf, type FlowEnd } from '../audit/flow-query.js';
+import { internetEnd, roleEnd } from '../audit/context.js';
+import { evaluateFlow, verdictOf } from '../audit/flow-query.js';
 import { describeQuery, portSet } from '../audit/requirements.js';
 import { partsEvidence, uncertaintyEvidence, uniqueEvidence, type Finding } from '../audit/result.js';
 import { finding, type Check } from './check.js';
@@ -25,7 +25,7 @@ export const exposedInternalPort: Check = {
   defaultSeverity: 'critical',
   cites: 'Lync Server 2013 Edge port summaries, "Internal Interface" tables (e.g. TechNet Gg425891, JJ204756); every topology page says to open only the ports required',
   run({ ctx, requirements }) {
-    const internet: FlowEnd = { role: 'internet', zone: 'internet' };
+    const internet = internetEnd(ctx);
     // On an Edge host only the external side is addressed from the Internet; on a network firewall, every inside role.
     const targets = [...ctx.roleZones]
       .filter(([, zone]) => (ctx.placement.deviceRole === 'edge-host' ? zone === 'edge-external' : zone !== 'internet'))

@@ -1,6 +1,6 @@
 import { Ports, Protocols } from '../model/header-space.js';
 import type { ManagementAccess, NetworkInterface } from '../model/rule-graph.js';
-import { roleEnd, type AuditContext } from '../audit/context.js';
+import { internetEnd, roleEnd, type AuditContext } from '../audit/context.js';
 import { queryPaths } from '../audit/flow-query.js';
 import { originEvidence, SEVERITIES, type Finding, type Severity } from '../audit/result.js';
 import { finding, type Check } from './check.js';
@@ -53,7 +53,7 @@ export const managementAccess: Check = {
 
 /** Whether Internet traffic to any Edge role crosses this device (the audit's own path model decides). */
 function onEdgePath(ctx: AuditContext): boolean {
-  const internet = { role: 'internet', zone: 'internet' as const };
+  const internet = internetEnd(ctx);
   return [...ctx.roleZones]
     .filter(([, zone]) => zone === 'edge-external' || zone === 'edge-internal')
     .some(([role]) => queryPaths(ctx.device, ctx.placement, { from: internet, to: roleEnd(ctx, role), protocols: Protocols.any(), dport: Ports.any() }).paths.length > 0);

@@ -17,6 +17,8 @@ export interface SiteProfile {
   readonly features?: Readonly<Partial<Record<Feature, boolean>>>;
   /** Windows Firewall address keyword (`LocalSubnet`, …) → the addresses it stands for at this site. */
   readonly addressKeywords?: Readonly<Record<string, readonly string[]>>;
+  /** Prefixes the organisation owns: never "the Internet", whatever interface they lie behind. */
+  readonly internalNetworks?: readonly string[];
   /** The Windows Firewall profile to audit; absent = every profile the export covers. */
   readonly firewallProfile?: 'Domain' | 'Private' | 'Public';
 }
@@ -28,6 +30,8 @@ export interface LoadedProfile {
   readonly roles: ReadonlyMap<string, AddressSet>;
   /** Each Windows address keyword's addresses, parsed (absent when the profile gives none). */
   readonly addressKeywords?: ReadonlyMap<string, AddressSet>;
+  /** `internalNetworks`, parsed (absent when the profile gives none). */
+  readonly internalNetworks?: AddressSet;
 }
 
 export class ProfileError extends Error {
@@ -65,19 +69,27 @@ export function loadProfile(file: string): LoadedProfile {
   }
   validator ??= compileSchema<SiteProfile>('schemas/site-profile.schema.json');
   if (!validator(data)) throw new ProfileError(file, describeSchemaError(validator.errors));
-  return { file, profile: data, roles: parseAddresses(file, 'roles', data.roles), addressKeywords: parseAddresses(file, 'addressKeywords', data.addressKeywords) };
+  const internal = data.internalNetworks ? parseTerms(file, '/internalNetworks', data.internalNetworks) : undefined;
+  return {
+    file,
+    profile: data,
+    roles: parseAddresses(file, 'roles', data.roles),
+    addressKeywords: parseAddresses(file, 'addressKeywords', data.addressKeywords),
+    ...(internal ? { internalNetworks: internal } : {}),
+  };
 }
 
-/** A name → address list object of the profile, parsed; a bad address is named by its JSON pointer. */
+/** A name → address list object of the profile, parsed. */
 function parseAddresses(file: string, field: string, entries: Readonly<Record<string, readonly string[]>> | undefined): Map<string, AddressSet> {
-  const out = new Map<string, AddressSet>();
-  for (const [name, terms] of Object.entries(entries ?? {})) {
-    try {
-      out.set(name, AddressSet.parseAll(terms));
-    } catch (err) {
-      if (err instanceof AddressError) throw new ProfileError(file, `/${field}/${name}: ${err.message}`);
-      throw err;
-    }
+  return new Map(Object.entries(entries ?? {}).map(([name, terms]) => [name, parseTerms(file, `/${field}/${name}`, terms)]));
+}
+
+/** An address list of the profile, parsed; a bad address is named by its JSON pointer. */
+function parseTerms(file: string, pointer: string, terms: readonly string[]): AddressSet {
+  try {
+    return AddressSet.parseAll(terms);
+  } catch (err) {
+    if (err instanceof AddressError) throw new ProfileError(file, `${pointer}: ${err.message}`);
+    throw err;
   }
-  return out;
 }

@@ -16,6 +16,7 @@ import {
 import { countRules } from '../model/rule-graph.js';
 import { CHECKS } from '../checks/index.js';
 import { describeUncovered } from '../checks/describe.js';
+import { nameAddresses } from '../audit/internet.js';
 
 /**
  * The JSON report: a published contract (schemas/report.schema.json). Every reporter is a pure function of it.
@@ -224,7 +225,7 @@ function reportRequirement(ctx: AuditContext, r: EvaluatedRequirement): ReportRe
           ...partsEvidence(v.denied, 'deny', file),
         ])
       : [],
-    uncovered: v && (r.status === 'partial' || r.status === 'missing') ? describeUncovered(v.denied) : [],
+    uncovered: v && (r.status === 'partial' || r.status === 'missing') ? describeUncovered(v.denied, (a) => nameAddresses(ctx.internet, a)) : [],
   };
 }
 
