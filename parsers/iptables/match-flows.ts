@@ -315,15 +315,31 @@ function narrowAddress(a: AddressSet, b: AddressSet, any: AddressSet): AddressSe
 
 const interfaceMatches = new Map<string, InterfaceMatch>();
 
-/** Shared per name and sense: a rule set names a handful of interfaces many times. */
+/**
+ * Shared per name and sense: a rule set names a handful of interfaces many times. A wildcard (`eth+`) matches no
+ * name yet: expandWildcards fills in the interfaces of the export once they are all known.
+ */
 function interfaceMatch(name: string, negated: boolean): InterfaceMatch {
   const key = negated ? `!${name}` : name;
   let m = interfaceMatches.get(key);
   if (!m) {
-    m = { names: [name], negated };
+    m = name.endsWith('+') ? { names: [], negated, otherWithPrefix: [name.slice(0, -1)] } : { names: [name], negated };
     if (interfaceMatches.size < 10_000) interfaceMatches.set(key, m);
   }
   return m;
+}
+
+/** A rule (or NAT rule) with its wildcards matched against the interfaces the export names; the same object when it has none. */
+export function expandWildcards<T extends { readonly match: RuleMatch }>(rule: T, known: readonly string[]): T {
+  const { inInterface, outInterface } = rule.match;
+  if (!inInterface?.otherWithPrefix && !outInterface?.otherWithPrefix) return rule;
+  return { ...rule, match: { ...rule.match, inInterface: expandedTest(inInterface, known), outInterface: expandedTest(outInterface, known) } };
+}
+
+function expandedTest(m: InterfaceMatch | undefined, known: readonly string[]): InterfaceMatch | undefined {
+  const prefixes = m?.otherWithPrefix;
+  if (!prefixes) return m;
+  return { ...m, names: known.filter((n) => prefixes.some((p) => n.startsWith(p))) };
 }
 
 // ---- addresses ----

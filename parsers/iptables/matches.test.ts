@@ -212,7 +212,8 @@ describe('connection state and TCP flags', () => {
 describe('interfaces, comments and the rest', () => {
   it('-i/-o with + wildcard and negation', () => {
     const r = rule('! -i eth+ -o eth1 -j ACCEPT');
-    expect(r.match.inInterface).toEqual({ names: ['eth+'], negated: true });
+    // The wildcard is expanded to the interfaces the export names (eth1, from -o), and keeps its prefix for others.
+    expect(r.match.inInterface).toEqual({ names: ['eth1'], negated: true, otherWithPrefix: ['eth'] });
     expect(r.match.outInterface).toEqual({ names: ['eth1'], negated: false });
     expect(rule('-j ACCEPT').match.inInterface).toBeUndefined();
   });

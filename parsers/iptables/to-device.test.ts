@@ -198,6 +198,15 @@ describe('chains and tables', () => {
     expect(wild.name).toBe('edge-host');
   });
 
+  it('expands -i/-o wildcards against the interfaces the export names, in filters and NAT, and keeps the prefix for others', () => {
+    const x = parse(['*filter', ':FORWARD DROP [0:0]', '-A FORWARD -i eth+ -o ppp0 -j ACCEPT', '-A FORWARD ! -i eth0 -o eth1 -j ACCEPT', '-A FORWARD -i ethx -o ens3 -j ACCEPT', 'COMMIT', '*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -i eth+ -j DNAT --to-destination 10.0.0.1', 'COMMIT']);
+    const expanded = { names: ['eth0', 'eth1', 'ethx'], negated: false, otherWithPrefix: ['eth'] };
+    expect(filter(x, 'ipv4/filter/FORWARD').rules[0]!.match.inInterface).toEqual(expanded);
+    expect(filter(x, 'ipv4/filter/FORWARD').rules[1]!.match.inInterface).toEqual({ names: ['eth0'], negated: true });
+    expect(x.nat[0]!.match.inInterface).toEqual(expanded);
+    expect(x.interfaces.map((i) => i.name)).toEqual(['ens3', 'eth0', 'eth1', 'ethx', 'ppp0']);
+  });
+
   it('a built-in chain declared with "-" keeps its old policy: assumed ACCEPT, with a warning', () => {
     const x = parse(['*filter', ':INPUT - [0:0]', 'COMMIT']);
     expect(filter(x, 'ipv4/filter/INPUT').defaultAction).toBe('permit');

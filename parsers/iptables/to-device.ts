@@ -20,7 +20,7 @@ import type {
   Rule,
 } from '../../src/model/rule-graph.js';
 import { ParseError } from '../parse-error.js';
-import { convertMatch, familyContext, MatchError, type ConvertedMatch, type FamilyContext } from './match-flows.js';
+import { convertMatch, expandWildcards, familyContext, MatchError, type ConvertedMatch, type FamilyContext } from './match-flows.js';
 import { natRule } from './nat.js';
 import { parseRuleOptions, RuleSyntaxError, type IptablesRule } from './rule-options.js';
 import { ruleWords, SaveFileError, type RuleLine, type SaveFile, type TableBlock } from './save-file.js';
@@ -84,7 +84,9 @@ export function toDevice(save: SaveFile, file: string): Device {
   }
 
   diagnostics.sort((a, b) => a.line - b.line);
-  const interfaces: NetworkInterface[] = [...interfaceNames].sort().map((name) => ({ name }));
+  const known = [...interfaceNames].sort();
+  const interfaces: NetworkInterface[] = known.map((name) => ({ name }));
+  for (const [id, f] of filters) filters.set(id, { ...f, rules: f.rules.map((r) => expandWildcards(r, known)) });
   return {
     name: basename(file, extname(file)),
     vendor: 'iptables',
@@ -92,7 +94,7 @@ export function toDevice(save: SaveFile, file: string): Device {
     families,
     interfaces,
     filters,
-    nat,
+    nat: nat.map((r) => expandWildcards(r, known)),
     diagnostics,
   };
 }
@@ -258,11 +260,9 @@ class BlockConverter {
   }
 
   private noteInterfaces(converted: ConvertedMatch): void {
-    // Wildcards (`eth+`) name a pattern, not an interface.
+    // Wildcards (`eth+`) name a pattern, not an interface: they carry no names before expansion.
     const { inInterface, outInterface } = converted.match;
-    for (const m of [inInterface, outInterface]) {
-      for (const name of m?.names ?? []) if (!name.endsWith('+')) this.interfaceNames.add(name);
-    }
+    for (const m of [inInterface, outInterface]) for (const name of m?.names ?? []) this.interfaceNames.add(name);
   }
 
   private origin(line: { line: number; text: string }): Origin {

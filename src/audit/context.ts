@@ -171,9 +171,9 @@ function inferRoles(rules: () => Rule[], roles: Map<string, AddressSet>, inferen
  * 5061/5269 arrive faces the Internet (or, on an Edge host, is its external NIC); the one where 23456 arrives
  * faces the internal network (or is the Edge's internal NIC).
  */
-/** The one interface a test names, if it names exactly one (not negated, not a list or zone). */
+/** The one interface a test names, if it names exactly one (not negated, not a list, zone or wildcard). */
 function onlyInterface(m: InterfaceMatch | undefined): string | undefined {
-  return m && !m.negated && m.names.length === 1 ? m.names[0] : undefined;
+  return m && !m.negated && !m.otherWithPrefix && m.names.length === 1 ? m.names[0] : undefined;
 }
 
 function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferences: Inference[], wanted: (name: string, zone: Zone) => boolean = () => true): Map<string, Zone> {

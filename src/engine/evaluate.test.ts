@@ -5,6 +5,7 @@ import type { Device, Filter, Rule, RuleAction, RuleMatch } from '../model/rule-
 import { evaluatePath, type Outcome } from './evaluate.js';
 import { interfaceMatches } from './path-context.js';
 import { candidateRules } from './rule-index.js';
+import { OTHER_INTERFACE } from './topology.js';
 
 let line = 0;
 function rule(action: RuleAction, space: Partial<HeaderSpace>, extra: Partial<RuleMatch> & { uncertain?: string[]; enabled?: boolean } = {}): Rule {
@@ -101,9 +102,16 @@ describe('first-match evaluation of flow sets', () => {
     expect(out.find((o) => o.decision === 'deny')!.stage).toBe(1);
   });
 
-  it('matches interface names with + wildcards and negation', () => {
-    expect(interfaceMatches({ names: ['eth+'], negated: false }, 'eth0')).toBe(true);
-    expect(interfaceMatches({ names: ['eth+'], negated: false }, 'ens3')).toBe(false);
+  it('matches interface names exactly, wildcard prefixes only for interfaces the export never names, and negation', () => {
+    const wild = { names: ['eth0'], negated: false, otherWithPrefix: ['eth'] };
+    expect(interfaceMatches(wild, 'eth0')).toBe(true);
+    expect(interfaceMatches(wild, 'eth7')).toBe(true); // named only by the site profile
+    expect(interfaceMatches(wild, 'ens3')).toBe(false);
+    expect(interfaceMatches({ names: ['eth0'], negated: false }, 'eth7')).toBe(false);
+    // An interface the export never names shares no prefix the export uses: only "+" matches it.
+    expect(interfaceMatches(wild, OTHER_INTERFACE)).toBe(false);
+    expect(interfaceMatches({ ...wild, negated: true }, OTHER_INTERFACE)).toBe(true);
+    expect(interfaceMatches({ names: ['eth0'], negated: false, otherWithPrefix: [''] }, OTHER_INTERFACE)).toBe(true);
     expect(interfaceMatches({ names: ['eth0'], negated: true }, 'eth1')).toBe(true);
     expect(interfaceMatches({ names: ['eth0'], negated: false }, undefined)).toBe(false);
     const r = rule(permit, tcp(5061), { inInterface: { names: ['eth0'], negated: false } });

@@ -1,4 +1,5 @@
 import type { InterfaceMatch, RuleMatch } from '../model/rule-graph.js';
+import { OTHER_INTERFACE } from './topology.js';
 
 /** The packet's context that is not a flow-set dimension. */
 export interface PathContext {
@@ -17,8 +18,19 @@ export function appliesTo(rule: { readonly match: RuleMatch }, ctx: PathContext)
   return true;
 }
 
-/** `eth+` matches every name starting with `eth`; a flow without that interface never matches a positive test. */
+/**
+ * Names are compared exactly; a wildcard's prefixes decide only for interfaces the export never names. A flow without
+ * that interface never matches a positive test.
+ */
 export function interfaceMatches(m: InterfaceMatch, name: string | undefined): boolean {
-  const hit = name !== undefined && m.names.some((n) => (n.endsWith('+') ? name.startsWith(n.slice(0, -1)) : name === n));
+  const hit = name !== undefined && (m.names.includes(name) || (m.otherWithPrefix !== undefined && otherMatches(m.otherWithPrefix, name)));
   return m.negated ? !hit : hit;
+}
+
+/**
+ * OTHER_INTERFACE stands for an interface unlike every one the export names, so no prefix the export uses describes
+ * it: only `+`, every interface, matches it. That keeps an unknown placement decidable.
+ */
+function otherMatches(prefixes: readonly string[], name: string): boolean {
+  return name === OTHER_INTERFACE ? prefixes.includes('') : prefixes.some((p) => name.startsWith(p));
 }

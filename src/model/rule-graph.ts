@@ -36,12 +36,19 @@ export type RuleAction =
   | { readonly type: 'unknown'; readonly target: string };
 
 /**
- * An interface test: the flow's interface is one of `names` (or none of them, when negated). A name may end
- * in `+` (iptables' prefix wildcard). Several names stand for a zone or an interface list (FortiGate `srcintf`).
+ * An interface test: the flow's interface is one of `names` (or none of them, when negated). Several names stand
+ * for a zone or an interface list (FortiGate `srcintf`).
  */
 export interface InterfaceMatch {
+  /** Exact interface names. */
   readonly names: readonly string[];
   readonly negated: boolean;
+  /**
+   * A wildcard (iptables `-i eth+`), expanded by the parser: `names` holds every interface the export names that it
+   * matches, and this says "and any interface the export never names that starts with one of these prefixes" (an
+   * interface only the site profile names). The empty prefix (`-i +`) is every interface.
+   */
+  readonly otherWithPrefix?: readonly string[];
 }
 
 export type ConnectionState = 'new' | 'established' | 'related' | 'invalid' | 'untracked';
