@@ -55,7 +55,7 @@ describe('Windows registry fixtures', () => {
       expect(audit.findings.map((f) => `${f.check} ${f.requirement ?? ''}@${f.flow.dport}`).sort()).toEqual([...expected].sort());
       // Every piece of evidence is the line it names, verbatim (except a default that no line declares).
       const text = lines(name);
-      for (const e of audit.findings.flatMap((f) => f.evidence).filter((x) => !x.text.startsWith('(implicit'))) {
+      for (const e of audit.findings.flatMap((f) => f.evidence).filter((x) => !x.implicit)) {
         expect(text.slice(e.line, e.line + e.text.split('\n').length).join('\n')).toBe(e.text);
       }
     });

@@ -1,7 +1,7 @@
 import { AddressSet, type Family } from '../model/address-set.js';
 import { headerSpace, intersectFlows, Ports, Protocols, subtractFlows, type HeaderSpace } from '../model/header-space.js';
 import type { IntervalSet } from '../model/interval-set.js';
-import type { Device, NatRule } from '../model/rule-graph.js';
+import type { Device, NatRule, Origin } from '../model/rule-graph.js';
 import { asArriving, publishedPorts } from '../engine/nat.js';
 import type { Zone } from '../model/zone.js';
 import { evaluatePath, type Decider, type Outcome, type Uncertainty } from '../engine/evaluate.js';
@@ -40,6 +40,8 @@ export interface FlowEvaluation {
   readonly paths: PathEvaluation[];
   /** Why parts of the query were not evaluated (a family the export does not cover). */
   readonly notEvaluated: string[];
+  /** The line that turns the device's firewall off, when it does: every path then passes unfiltered. */
+  readonly firewallOff?: Origin;
 }
 
 /** One path a query takes through the device, with the query's header space in that path's address family. */
@@ -107,6 +109,7 @@ export function evaluateFlow(device: Device, placement: Placement, query: FlowQu
     query,
     paths: paths.map(({ path, family, space, published }) => ({ path, family, published, outcomes: evaluatePath(device, path.filters, [space], pathContext(path)) })),
     notEvaluated,
+    ...(device.firewallOff ? { firewallOff: device.firewallOff } : {}),
   };
 }
 
@@ -131,6 +134,8 @@ export interface DecidedPart {
   readonly translations: readonly NatRule[];
   /** Who let the flows through each filter before (and, for permits, at) the deciding one. */
   readonly permittedBy: readonly Decider[];
+  /** The line that turns the firewall off, when the flows passed no filter because of it: what opens them. */
+  readonly firewallOff?: Origin;
 }
 
 /**
@@ -173,11 +178,21 @@ export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
     const where = published.map((r) => `${r.origin.file}:${r.origin.line}`).join(', ');
     notes.push(`evaluated with the addresses packets carry on arrival, which the profile's addresses are translated from or to (${where})`);
   }
+  const off = evaluation.firewallOff;
+  if (off) notes.push(`open because the firewall is turned off (${off.file}:${off.line}): no rule filters it`);
   const assumed = evaluation.paths.some((p) => p.path.assumed);
   for (const pe of evaluation.paths) {
     for (const o of pe.outcomes) {
       const translations = [...new Set([...pe.published, ...o.translations])];
-      const part: DecidedPart = { flows: o.flows, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}), uncertainty: o.uncertainty, path: pe.path, translations, permittedBy: o.permittedBy };
+      const part: DecidedPart = {
+        flows: o.flows,
+        ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}),
+        uncertainty: o.uncertainty,
+        path: pe.path,
+        translations,
+        permittedBy: o.permittedBy,
+        ...(evaluation.firewallOff ? { firewallOff: evaluation.firewallOff } : {}),
+      };
       if (o.uncertainty.length > 0) uncertain.push(part);
       else if (o.decision === 'permit') permitted.push(part);
       else denied.push(part);
@@ -192,6 +207,15 @@ export function verdictOf(evaluation: FlowEvaluation): FlowVerdict {
   const status: FlowStatus =
     denied.length > 0 ? (permitted.length > 0 || uncertain.length > 0 ? 'partial' : 'missing') : uncertain.length > 0 ? 'uncertain' : 'satisfied';
   return { status, permitted, denied, uncertain, notes };
+}
+
+/**
+ * Whether the device lets any of the flow through: true when some part is permitted for certain, null when that
+ * depends on what edge-audit cannot evaluate exactly, false when none of it passes (denied, or off the device's paths).
+ */
+export function flowOpen(verdict: FlowVerdict): boolean | null {
+  if (verdict.permitted.length > 0) return true;
+  return verdict.uncertain.length > 0 || verdict.status === 'uncertain' ? null : false;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { IntervalSet } from '../model/interval-set.js';
 import { isOnDevice } from '../engine/topology.js';
 import type { PackRule, PolicyPack, PortSpec } from '../policy/pack.js';
 import { roleEnd, type AuditContext } from './context.js';
-import { evaluateFlow, tcpOrUdp, verdictOf, type FlowEvaluation, type FlowQuery, type FlowVerdict } from './flow-query.js';
+import { evaluateFlow, flowOpen, tcpOrUdp, verdictOf, type FlowEvaluation, type FlowQuery, type FlowVerdict } from './flow-query.js';
 import type { FlowDescription, RequirementStatus } from './result.js';
 
 /** One documented rule to audit. A row that several selected packs document is audited once, under the first pack's id. */
@@ -84,8 +84,9 @@ export function evaluateRequirement(ctx: AuditContext, requirement: Requirement)
   const verdict = verdictOf(evaluation);
   const base = { requirement, query, evaluation, verdict };
   if (rule.obsoleteSince) {
-    const open = verdict.permitted.length > 0 || verdict.uncertain.length > 0;
-    return { ...base, status: 'obsolete', reason: `documented flow obsolete since ${rule.obsoleteSince}; ${open ? 'still open' : 'closed'}` };
+    const openness = flowOpen(verdict);
+    const open = openness === null ? 'may still be open' : openness ? 'still open' : 'closed';
+    return { ...base, status: 'obsolete', reason: [`documented flow obsolete since ${rule.obsoleteSince}; ${open}`, ...verdict.notes].join('; ') };
   }
   if (verdict.status === 'not-on-path') {
     return { ...base, status: 'not-applicable', reason: `the flow ${rule.from} → ${rule.to} does not cross this device` };

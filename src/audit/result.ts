@@ -19,6 +19,11 @@ export interface Evidence {
   readonly line: number;
   readonly text: string;
   readonly effect: 'permits' | 'blocks' | 'uncertain' | 'translates' | 'context';
+  /**
+   * Set on a filter's default that no line declares (an ACL's implicit deny): `line` is then the filter's header and
+   * `text` a description in parentheses, not configuration text. Consumers test this flag, never the text.
+   */
+  readonly implicit?: true;
 }
 
 /** A flow in words a reviewer can check against the documentation row. */
@@ -70,15 +75,20 @@ export function deciderEvidence(d: Decider, decision: 'permit' | 'deny', file: s
     line: d.filter.origin?.line ?? 1,
     text: `(implicit ${decision} at the end of ${d.filter.name})`,
     effect,
+    implicit: true,
   };
   return [...jumps, implicit];
 }
 
-/** Who permits (or blocks) each part of a verdict, and the address translations the verdict was reached through. */
+/**
+ * Who permits (or blocks) each part of a verdict, and the address translations the verdict was reached through.
+ * A part no filter decided because the firewall is turned off rests on the line that turns it off.
+ */
 export function partsEvidence(parts: readonly DecidedPart[], decision: 'permit' | 'deny', file: string): Evidence[] {
   return parts.flatMap((p) => [
     ...p.translations.map((t) => originEvidence(t.origin, 'translates')),
     ...(p.decidedBy ? deciderEvidence(p.decidedBy, decision, file) : []),
+    ...(p.firewallOff ? [originEvidence(p.firewallOff, decision === 'permit' ? 'permits' : 'blocks')] : []),
   ]);
 }
 

@@ -9,7 +9,8 @@ import { waiverCounts } from '../waivers/waivers.js';
 /**
  * Baselines: the findings a team already knows about, so that CI fails only on new ones. Shape:
  * schemas/baseline.schema.json. A finding is matched by its id (check, requirement and flow — never line numbers),
- * its file and its rule set: the same problem in another file is a new finding.
+ * its file and its rule set: the same problem in another file is a new finding. A finding found alike in several rule
+ * sets is written once per rule set, so a baseline reads the same whether or not the report merged them.
  */
 
 export interface BaselineEntry {
@@ -44,19 +45,22 @@ export class BaselineError extends Error {
 export function createBaseline(report: Report): string {
   const findings = report.findings
     .filter((f) => f.waiver?.status !== 'active')
-    .map(
-      (f): BaselineEntry => ({
-        id: f.id,
-        file: normalizePath(f.file),
-        ...(f.partition !== undefined ? { partition: f.partition } : {}),
-        check: f.check,
-        ...(f.requirement !== undefined ? { requirement: f.requirement } : {}),
-        severity: f.severity,
-        message: f.message,
-      }),
+    .flatMap((f) =>
+      ruleSetsOf(f).map(
+        (partition): BaselineEntry => ({
+          id: f.id,
+          file: normalizePath(f.file),
+          ...(partition !== undefined ? { partition } : {}),
+          check: f.check,
+          ...(f.requirement !== undefined ? { requirement: f.requirement } : {}),
+          severity: f.severity,
+          message: f.message,
+        }),
+      ),
     )
     .sort((a, b) => a.file.localeCompare(b.file) || (a.partition ?? '').localeCompare(b.partition ?? '') || a.id.localeCompare(b.id));
-  const unique = findings.filter((f, i) => i === 0 || key(f) !== key(findings[i - 1]!));
+  const entryKey = (e: BaselineEntry) => key(e.id, e.file, e.partition);
+  const unique = findings.filter((f, i) => i === 0 || entryKey(f) !== entryKey(findings[i - 1]!));
   const baseline: Baseline = { baselineVersion: 1, tool: `edge-audit ${report.tool.version}`, findings: unique };
   return `${JSON.stringify(baseline, null, 2)}\n`;
 }
@@ -70,11 +74,13 @@ export function loadBaseline(file: string): Baseline {
 
 /**
  * The report without the findings the baseline lists; it records how many were left out. Counts follow: the summary,
- * and how many of the remaining findings are waived.
+ * and how many of the remaining findings are waived. The requirement matrix does not: it never rests on findings.
+ * A finding found in several rule sets is left out only when the baseline lists it in every one of them: in any
+ * other it is new.
  */
 export function applyBaseline(report: Report, baseline: Baseline, file: string): Report {
-  const known = new Set(baseline.findings.map(key));
-  const findings = report.findings.filter((f) => !known.has(key(f)));
+  const known = new Set(baseline.findings.map((e) => key(e.id, e.file, e.partition)));
+  const findings = report.findings.filter((f) => !ruleSetsOf(f).every((partition) => known.has(key(f.id, f.file, partition))));
   return {
     ...report,
     findings,
@@ -84,6 +90,11 @@ export function applyBaseline(report: Report, baseline: Baseline, file: string):
   };
 }
 
-function key(f: Pick<ReportFinding, 'id' | 'file' | 'partition'>): string {
-  return JSON.stringify([f.id, normalizePath(f.file), f.partition ?? null]);
+function key(id: string, file: string, partition: string | undefined): string {
+  return JSON.stringify([id, normalizePath(file), partition ?? null]);
+}
+
+/** The rule sets a finding is found in; `[undefined]` for an export that holds one. */
+function ruleSetsOf(f: ReportFinding): (string | undefined)[] {
+  return f.partitions ? [...f.partitions] : [undefined];
 }

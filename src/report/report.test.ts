@@ -29,5 +29,14 @@ describe('the JSON report schema', () => {
     expect(valid({ ...gap, waivers: { files: [], evaluatedOn: 'today', waived: 0, expired: 0, unused: 0 } })).not.toBe(true);
     const { baseline: _b, ...noBaseline } = gap;
     expect(valid(noBaseline as Report)).not.toBe(true);
+    // Every requirement carries its state; a finding names its rule sets as a list, never one `partition`.
+    const [row, ...rows] = gap.requirements;
+    const { state: _s, ...noState } = row!;
+    expect(valid({ ...gap, requirements: [noState as typeof row & {}, ...rows] })).not.toBe(true);
+    expect(valid({ ...gap, requirements: [{ ...row!, state: { ...row!.state, open: 'yes' as unknown as boolean } }, ...rows] })).not.toBe(true);
+    const merged = twoVdomReport();
+    expect(merged.findings[0]!.partitions).toEqual(['root', 'dmz']);
+    expect(valid({ ...merged, findings: [{ ...merged.findings[0]!, partition: 'root' } as (typeof merged.findings)[number]] })).not.toBe(true);
+    expect(valid({ ...merged, findings: [{ ...merged.findings[0]!, partitions: [] }] })).not.toBe(true);
   });
 });

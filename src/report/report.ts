@@ -1,6 +1,7 @@
 import type { AuditContext, Inference } from '../audit/context.js';
 import type { InputAudit } from '../audit/audit.js';
 import { describeQuery, type EvaluatedRequirement } from '../audit/requirements.js';
+import { flowOpen } from '../audit/flow-query.js';
 import {
   partsEvidence,
   REQUIREMENT_STATUSES,
@@ -16,14 +17,15 @@ import {
 import { countRules } from '../model/rule-graph.js';
 import { CHECKS } from '../checks/index.js';
 import { describeUncovered } from '../checks/describe.js';
-import { nameAddresses } from '../audit/internet.js';
+import { nameAddresses, type InternetDefinition } from '../audit/internet.js';
+import type { Origin } from '../model/rule-graph.js';
 
 /**
  * The JSON report: a published contract (schemas/report.schema.json). Every reporter is a pure function of it.
  * Nothing in it depends on time or on the machine, so the same inputs give byte-identical reports.
  */
 export interface Report {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly tool: { readonly name: 'edge-audit'; readonly version: string };
   readonly inputs: readonly ReportInput[];
   /** Files met while walking a directory that no parser recognized: listed, not audited. */
@@ -46,11 +48,13 @@ export interface SkippedFile {
 }
 
 /**
- * A finding as reported: the audit's finding, with the rule set it belongs to when its export holds several, and
- * the waiver that covers it, if any.
+ * A finding as reported: the audit's finding, with the rule sets it is found in when its export holds several (one
+ * finding for all of them when it is the same in each: same id, severity, message and evidence lines), and the
+ * waiver that covers it, if any.
  */
 export interface ReportFinding extends Finding {
-  readonly partition?: string;
+  /** The rule sets (VDOMs, firewall profiles) of the export this finding is found in, in input order; absent when the export holds one. */
+  readonly partitions?: readonly string[];
   readonly waiver?: FindingWaiver;
 }
 
@@ -103,7 +107,15 @@ export interface ReportInput {
     readonly packs: readonly string[];
     readonly features: Readonly<Record<string, boolean>>;
     readonly inferences: readonly Inference[];
+    /** What the documentation's "Any" on the external rows was taken to be for this input. */
+    readonly internet: ReportInternet;
   };
+}
+
+/** The Internet: every address except `excluded`; `description` says so in one sentence for every format. */
+export interface ReportInternet {
+  readonly description: string;
+  readonly excluded: readonly { readonly what: string; readonly addresses: readonly string[]; readonly evidence: readonly Origin[] }[];
 }
 
 export interface ReportProfile {
@@ -130,6 +142,23 @@ export interface ReportRequirement {
   readonly evidence: readonly Evidence[];
   /** The parts not permitted, each with what blocks it. */
   readonly uncovered: readonly string[];
+  /** What the verdict means for the review: every format renders this, none derives it. */
+  readonly state: RequirementState;
+  /** The waiver under which a failing requirement is accepted: every finding about it carries an active one (the first is shown). */
+  readonly waiver?: FindingWaiver;
+}
+
+/**
+ * A requirement's state, computed once from its verdict (never from findings, so a baseline that leaves findings
+ * out cannot change it): whether its flow passes, whether the row needs action, and the words for it.
+ */
+export interface RequirementState {
+  /** The device lets some of the documented flow through (true), none of it (false), or that cannot be decided or was not evaluated (null). */
+  readonly open: boolean | null;
+  /** The row needs action: a required flow not (fully) permitted or undecided; an obsolete flow open or possibly open. */
+  readonly failing: boolean;
+  /** The status as a review reads it: `missing`, `obsolete, open`, `obsolete, closed`, `satisfied (firewall off)`. */
+  readonly label: string;
 }
 
 export interface ReportSummary {
@@ -145,9 +174,9 @@ export interface ReportSummary {
  */
 export function buildReport(audits: readonly InputAudit[], version: string, skipped: readonly SkippedFile[] = []): Report {
   const requirements = audits.flatMap((a) => a.requirements.map((r) => withPartition(a.ctx, reportRequirement(a.ctx, r))));
-  const findings = audits.flatMap((a) => a.findings.map((f) => withPartition(a.ctx, f))).sort(compareFindings);
+  const findings = mergeRuleSets(audits.flatMap((a) => a.findings.map((f) => withPartition(a.ctx, f)))).sort(compareFindings);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'edge-audit', version },
     inputs: audits.map((a) => reportInput(a.ctx)),
     skipped,
@@ -181,6 +210,39 @@ function withPartition<T extends object>(ctx: AuditContext, item: T): T & { part
   return p ? { ...item, partition: p.name } : item;
 }
 
+/**
+ * One finding for a problem found alike in several rule sets of one export (the three Windows Firewall profiles
+ * holding the same rule): same file, id, severity, message and evidence lines. It lists its rule sets, in input
+ * order; findings that differ in any of these stay apart, each with its own.
+ */
+export function mergeRuleSets(findings: readonly (Finding & { readonly partition?: string })[]): ReportFinding[] {
+  const merged: { finding: Finding; partitions: string[] }[] = [];
+  const byKey = new Map<string, { finding: Finding; partitions: string[] }>();
+  for (const { partition, ...finding } of findings) {
+    const key = JSON.stringify([finding.file, finding.id, finding.severity, finding.message, finding.evidence.map((e) => [e.file, e.line, e.effect, e.text])]);
+    const seen = partition === undefined ? undefined : byKey.get(key);
+    if (seen && !seen.partitions.includes(partition!)) {
+      seen.partitions.push(partition!);
+      continue;
+    }
+    const entry = { finding, partitions: partition === undefined ? [] : [partition] };
+    merged.push(entry);
+    if (partition !== undefined && !seen) byKey.set(key, entry);
+  }
+  return merged.map(({ finding, partitions }) => (partitions.length > 0 ? { ...finding, partitions } : finding));
+}
+
+/** The requirement row a finding answers to, in the (first) rule set it is found in. */
+export function requirementOf(report: Pick<Report, 'requirements'>, f: ReportFinding): ReportRequirement | undefined {
+  if (!f.requirement) return undefined;
+  return report.requirements.find((r) => r.id === f.requirement && r.file === f.file && r.partition === f.partitions?.[0]);
+}
+
+/** True when the finding is found in this rule set of its file (`partition` undefined: an export holding one). */
+export function inRuleSet(f: ReportFinding, file: string, partition: string | undefined): boolean {
+  return f.file === file && (partition === undefined ? f.partitions === undefined : (f.partitions?.includes(partition) ?? false));
+}
+
 function reportInput(ctx: AuditContext): ReportInput {
   const d = ctx.device;
   return {
@@ -199,7 +261,15 @@ function reportInput(ctx: AuditContext): ReportInput {
       packs: ctx.packs.map((p) => p.id),
       features: { ...ctx.features },
       inferences: ctx.inferences,
+      internet: reportInternet(ctx.internet),
     },
+  };
+}
+
+function reportInternet(internet: InternetDefinition): ReportInternet {
+  return {
+    description: `every address except ${internet.excluded.map((x) => x.what).join('; ')}`,
+    excluded: internet.excluded.map((x) => ({ what: x.what, addresses: x.addresses.toStrings(), evidence: x.evidence.map((o) => ({ file: o.file, line: o.line, text: o.text })) })),
   };
 }
 
@@ -226,7 +296,20 @@ function reportRequirement(ctx: AuditContext, r: EvaluatedRequirement): ReportRe
         ])
       : [],
     uncovered: v && (r.status === 'partial' || r.status === 'missing') ? describeUncovered(v.denied, (a) => nameAddresses(ctx.internet, a)) : [],
+    state: requirementState(r),
   };
+}
+
+const FAILING: ReadonlySet<RequirementStatus> = new Set(['partial', 'missing', 'uncertain']);
+
+function requirementState(r: EvaluatedRequirement): RequirementState {
+  const open = r.verdict && r.status !== 'not-applicable' ? flowOpen(r.verdict) : null;
+  // Open only because nothing filters it: the reader must not take a turned-off firewall for a satisfied row.
+  const off = r.verdict?.permitted.some((p) => p.firewallOff) ? ' (firewall off)' : '';
+  if (r.status === 'obsolete') {
+    return { open, failing: open !== false, label: `obsolete, ${open === null ? 'uncertain' : open ? 'open' : 'closed'}${off}` };
+  }
+  return { open, failing: FAILING.has(r.status), label: `${r.status}${off}` };
 }
 
 const CHECK_ORDER = new Map(CHECKS.map((c, i) => [c.id, i]));
@@ -234,7 +317,7 @@ const CHECK_ORDER = new Map(CHECKS.map((c, i) => [c.id, i]));
 function compareFindings(a: ReportFinding, b: ReportFinding): number {
   return (
     a.file.localeCompare(b.file) ||
-    (a.partition ?? '').localeCompare(b.partition ?? '') ||
+    (a.partitions?.[0] ?? '').localeCompare(b.partitions?.[0] ?? '') ||
     severityRank(b.severity) - severityRank(a.severity) ||
     (CHECK_ORDER.get(a.check) ?? 99) - (CHECK_ORDER.get(b.check) ?? 99) ||
     (a.requirement ?? '').localeCompare(b.requirement ?? '') ||

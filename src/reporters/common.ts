@@ -1,20 +1,11 @@
-import type { Evidence, FlowDescription } from '../audit/result.js';
-import { obsoleteFlow } from '../checks/obsolete-flow.js';
-import type { FindingWaiver, Report, ReportFinding, ReportInput, ReportRequirement } from '../report/report.js';
+import type { FlowDescription } from '../audit/result.js';
+import type { FindingWaiver, Report, ReportFinding, ReportInput } from '../report/report.js';
 
 /** Phrasing shared by the reporters, so a finding reads the same in each. */
 
 /** `TCP 5269 internet → access-edge`: a flow as the documentation tables name it. */
 export function flowText(flow: FlowDescription): string {
   return `${flow.protocol.toUpperCase()} ${flow.dport} ${flow.from} → ${flow.to}`;
-}
-
-/**
- * Evidence for a default no line declares (an ACL's implicit deny): its text describes it, in parentheses, and its
- * line is the filter's header (see deciderEvidence in src/audit/result.ts).
- */
-export function isImplicit(e: Evidence): boolean {
-  return /^\(implicit (permit|deny) at the end of /.test(e.text);
 }
 
 /** `file:line`, the form editors and CI logs turn into a link. */
@@ -43,45 +34,37 @@ export function inputName(input: ReportInput): string {
   return label ? `${input.file} (${label})` : input.file;
 }
 
-/** The items of a report that belong to one input: its file and, where the export holds several rule sets, its own. */
+/** The requirements of one input: its file and, where the export holds several rule sets, its own. */
 export function ofInput<T extends { readonly file: string; readonly partition?: string }>(items: readonly T[], input: ReportInput): T[] {
   return items.filter((x) => x.file === input.file && x.partition === input.partition?.name);
 }
 
 /**
- * The obsolete-flow finding that keeps an obsolete requirement open, if any. The report's status says only
- * `obsolete`; whether the flow is still permitted is what this finding records.
+ * The findings shown under one input: those of its file, and of its rule set when the export holds several. A
+ * finding found alike in several rule sets is shown once, under the first (see sharedFindings for the others).
  */
-export function openObsoleteFinding(report: Report, r: ReportRequirement): ReportFinding | undefined {
-  if (r.status !== 'obsolete') return undefined;
-  return report.findings.find((f) => f.check === obsoleteFlow.id && f.requirement === r.id && f.file === r.file && f.partition === r.partition);
+export function findingsOf(findings: readonly ReportFinding[], input: ReportInput): ReportFinding[] {
+  return findings.filter((f) => f.file === input.file && f.partitions?.[0] === input.partition?.name);
 }
 
-/**
- * A requirement's status as the review documents word it: an obsolete row says whether it is still open, and a
- * failing row whose findings are all waived says so.
- */
-export function requirementStatus(report: Report, r: ReportRequirement): { readonly label: string; readonly failing: boolean; readonly waived: boolean } {
-  const failing = r.status === 'obsolete' ? openObsoleteFinding(report, r) !== undefined : FAILING_STATUSES.has(r.status);
-  const label = r.status === 'obsolete' ? (failing ? 'obsolete, still open' : 'obsolete, closed') : r.status;
-  return { label, failing, waived: failing && requirementWaiver(report, r) !== undefined };
+/** The findings of this input's rule set shown under an earlier rule set of the same export, which they are found in too. */
+export function sharedFindings(findings: readonly ReportFinding[], input: ReportInput): ReportFinding[] {
+  const name = input.partition?.name;
+  return name === undefined ? [] : findings.filter((f) => f.file === input.file && f.partitions?.[0] !== name && f.partitions?.includes(name));
 }
 
-const FAILING_STATUSES: ReadonlySet<string> = new Set(['partial', 'missing', 'uncertain']);
+/** `profiles Domain, Private, Public`, `VDOM root`: the rule sets a finding is found in; undefined when its export holds one. */
+export function ruleSetsText(report: Report, f: ReportFinding): string | undefined {
+  const names = f.partitions;
+  if (!names) return undefined;
+  const kind = report.inputs.find((i) => i.file === f.file && i.partition)?.partition?.kind;
+  const noun = kind === 'vdom' ? 'VDOM' : 'profile';
+  return `${names.length > 1 ? `${noun}s` : noun} ${names.join(', ')}`;
+}
 
 /** A finding that counts: not covered by an active waiver (an expired waiver re-opens it). */
 export function isOpen(f: ReportFinding): boolean {
   return f.waiver?.status !== 'active';
-}
-
-/**
- * The waiver under which a failing requirement is accepted: when the findings about it all carry an active waiver
- * (the first one's is shown). Undefined when any of them is open, or when there is none.
- */
-export function requirementWaiver(report: Report, r: ReportRequirement): FindingWaiver | undefined {
-  const about = report.findings.filter((f) => f.requirement === r.id && f.file === r.file && f.partition === r.partition);
-  if (about.length === 0 || about.some(isOpen)) return undefined;
-  return about[0]!.waiver;
 }
 
 /** One line on a waiver: who accepted the finding, until when, why — or that the acceptance has lapsed. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { REQUIREMENT_STATUSES, SEVERITIES, type Evidence } from '../audit/result.js';
-import type { Report, ReportFinding, ReportInput, ReportRequirement } from '../report/report.js';
-import { authorityText, flowText, inputName, lineRef, ofInput, requirementStatus, runNotes, waiverText } from './common.js';
+import { requirementOf, type Report, type ReportFinding, type ReportInput, type ReportRequirement } from '../report/report.js';
+import { authorityText, findingsOf, flowText, inputName, lineRef, ofInput, ruleSetsText, runNotes, sharedFindings, waiverText } from './common.js';
 
 /**
  * The review document as one self-contained HTML file for a security review: the content of the Markdown report,
@@ -23,7 +23,7 @@ th { background: #f0f2f4; }
 tr.status-satisfied td.status, tr.status-obsolete-closed td.status { background: var(--ok); }
 tr.status-missing td.status, tr.status-obsolete-open td.status { background: var(--bad); }
 tr.status-partial td.status { background: var(--warn); }
-tr.status-uncertain td.status { background: var(--unsure); }
+tr.status-uncertain td.status, tr.status-obsolete-uncertain td.status { background: var(--unsure); }
 tr.status-not-applicable td.status { background: var(--muted); }
 td.status { font-weight: 600; white-space: nowrap; }
 td.deciding div { font: 12px/1.35 ui-monospace, monospace; }
@@ -118,6 +118,11 @@ function inputSection(report: Report, input: ReportInput): string[] {
     `<li>Interfaces: ${pairs(c.interfaces, (v) => `→ ${esc(v)}`)}</li>`,
     `<li>Packs: ${c.packs.map(esc).join(', ') || 'none'}</li>`,
     `<li>Features: ${pairs(c.features, (v) => (v ? 'on' : 'off'))}</li>`,
+    `<li>The Internet: every address except those listed under <em>The Internet</em></li>`,
+    '</ul>',
+    '<h3>The Internet</h3>',
+    '<ul>',
+    ...c.internet.excluded.map((x) => `<li>not ${esc(x.what)}: ${x.addresses.map((a) => `<code>${esc(a)}</code>`).join(', ')}</li>`),
     '</ul>',
   ];
   if (c.inferences.length > 0) {
@@ -126,17 +131,22 @@ function inputSection(report: Report, input: ReportInput): string[] {
   }
 
   out.push('<h3>Requirements</h3>', '<table class="matrix">', '<thead><tr><th>requirement</th><th>flow</th><th>status</th><th>deciding rules</th></tr></thead>', '<tbody>');
-  for (const r of ofInput(report.requirements, input)) out.push(requirementRow(report, r, input.file));
+  for (const r of ofInput(report.requirements, input)) out.push(requirementRow(r, input.file));
   out.push('</tbody>', '</table>');
 
   out.push('<h3>Findings</h3>');
-  const findings = ofInput(report.findings, input);
-  if (findings.length === 0) out.push('<p>No findings.</p>');
+  const findings = findingsOf(report.findings, input);
+  const shared = sharedFindings(report.findings, input);
+  if (findings.length === 0 && shared.length === 0) out.push('<p>No findings.</p>');
   for (const severity of SEVERITIES) {
     const group = findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     out.push(`<section class="severity-group" data-severity="${severity}">`, `<h4>${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})</h4>`);
     out.push(...group.map((f) => findingBlock(report, f, input.file)), '</section>');
+  }
+  if (shared.length > 0) {
+    const items = shared.map((f) => `<li><code>${f.id}</code> ${esc(f.check)} (${esc(ruleSetsText(report, f)!)}): ${esc(f.message)}</li>`);
+    out.push('<p>Also found in this rule set, each shown once under the first rule set it is found in:</p>', '<ul class="shared">', ...items, '</ul>');
   }
 
   out.push('<h3>Diagnostics</h3>', '<p>What the reader did not understand (warning) or recognized and ignored (info).</p>');
@@ -146,25 +156,27 @@ function inputSection(report: Report, input: ReportInput): string[] {
   return out;
 }
 
-function requirementRow(report: Report, r: ReportRequirement, inputFile: string): string {
-  const { label, failing, waived } = requirementStatus(report, r);
-  const statusClass = r.status === 'obsolete' ? `obsolete-${failing ? 'open' : 'closed'}` : r.status;
+function requirementRow(r: ReportRequirement, inputFile: string): string {
+  const { label, open } = r.state;
+  const statusClass = r.status === 'obsolete' ? `obsolete-${open === null ? 'uncertain' : open ? 'open' : 'closed'}` : r.status;
   const deciding = r.evidence.filter((e) => e.effect !== 'context');
   const decidingCell = deciding.length ? deciding.map((e) => `<div class="ev-${e.effect}">${esc(evidenceLine(e, inputFile))}</div>`).join('') : '—';
   return (
     `<tr class="status-${statusClass}"><td><code>${esc(r.id)}</code></td><td>${r.flow ? esc(flowText(r.flow)) : ''}</td>` +
-    `<td class="status" title="${esc(r.reason)}">${esc(label)}${waived ? ' (waived)' : ''}</td><td class="deciding">${decidingCell}</td></tr>`
+    `<td class="status" title="${esc(r.reason)}">${esc(label)}${r.waiver ? ' (waived)' : ''}</td><td class="deciding">${decidingCell}</td></tr>`
   );
 }
 
 function findingBlock(report: Report, f: ReportFinding, inputFile: string): string {
-  const row = f.requirement ? report.requirements.find((r) => r.id === f.requirement && r.file === f.file && r.partition === f.partition) : undefined;
+  const row = requirementOf(report, f);
+  const ruleSets = f.partitions && f.partitions.length > 1 ? ruleSetsText(report, f) : undefined;
   const authority = authorityText(f);
   const badge = f.waiver ? ` <span class="badge ${f.waiver.status === 'active' ? 'waived' : 'expired'}">${f.waiver.status === 'active' ? 'waived' : 'waiver expired'}</span>` : '';
   return [
     `<details class="finding" data-severity="${f.severity}">`,
     `<summary><span class="badge sev-${f.severity}">${f.severity}</span>${badge} <strong>${esc(f.check)}</strong>: ${esc(f.message)}</summary>`,
     `<p>Finding <code>${f.id}</code>${authority ? `; ${esc(authority)}` : ''}${row ? ` — <a href="${esc(row.source.url)}">TechNet ${esc(row.source.technetId)}</a>` : ''}</p>`,
+    ruleSets ? `<p>Found alike in ${esc(ruleSets)}.</p>` : '',
     f.waiver ? `<p>${f.waiver.status === 'active' ? 'Waived' : '<strong>Waiver expired</strong>'}: ${esc(waiverText(f.waiver))}</p>` : '',
     evidenceBlock(f.evidence, inputFile),
     '</details>',

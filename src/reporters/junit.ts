@@ -1,6 +1,6 @@
 import type { Evidence } from '../audit/result.js';
 import type { Report, ReportFinding, ReportRequirement } from '../report/report.js';
-import { authorityText, flowText, inputName, lineRef, ofInput, openObsoleteFinding, requirementWaiver, waiverText } from './common.js';
+import { authorityText, findingsOf, flowText, inputName, lineRef, ofInput, ruleSetsText, waiverText } from './common.js';
 
 /**
  * JUnit XML for CI test reports (GitLab, Jenkins): one suite per input (a file, or one rule set of a file that holds
@@ -19,13 +19,15 @@ interface TestCase {
 export function formatJunit(report: Report): string {
   const suites = report.inputs.map((input) => ({
     name: inputName(input),
-    cases: [...ofInput(report.requirements, input).map((r) => requirementCase(report, r)), ...ofInput(report.findings, input).map(findingCase)],
+    internet: input.context.internet.description,
+    cases: [...ofInput(report.requirements, input).map(requirementCase), ...findingsOf(report.findings, input).map((f) => findingCase(report, f))],
   }));
   const all = suites.flatMap((s) => s.cases);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="edge-audit" tests="${all.length}" failures="${failures(all)}">`];
   for (const s of suites) {
     const skipped = s.cases.filter((c) => c.outcome?.kind === 'skipped').length;
     out.push(`  <testsuite name="${attr(s.name)}" tests="${s.cases.length}" failures="${failures(s.cases)}" skipped="${skipped}">`);
+    out.push('    <properties>', `      <property name="internet" value="${attr(s.internet)}"/>`, '    </properties>');
     out.push(...s.cases.map(renderCase));
     out.push('  </testsuite>');
   }
@@ -38,38 +40,26 @@ function failures(cases: readonly TestCase[]): number {
 }
 
 /**
- * Satisfied passes, not-applicable is skipped, missing/partial/uncertain fail with their status as type.
- * An obsolete row passes while closed; still open, it fails with the obsolete-flow finding that says so.
- * A failing row whose findings are all waived is skipped, with the waiver as the reason.
+ * A row passes unless its state is failing: missing/partial/uncertain, or an obsolete flow open (or possibly open);
+ * it then fails with its status as type. Not-applicable is skipped, and so is a failing row whose findings are all
+ * waived, with the waiver as the reason.
  */
-function requirementCase(report: Report, r: ReportRequirement): TestCase {
+function requirementCase(r: ReportRequirement): TestCase {
   const base = { classname: 'requirements', name: r.id };
-  const waiver = requirementWaiver(report, r);
-  if (waiver && r.status !== 'satisfied' && r.status !== 'not-applicable') return { ...base, outcome: { kind: 'skipped', message: `${r.status}, ${waiverText(waiver)}` } };
-  switch (r.status) {
-    case 'satisfied':
-      return base;
-    case 'not-applicable':
-      return { ...base, outcome: { kind: 'skipped', message: r.reason } };
-    case 'obsolete': {
-      const open = openObsoleteFinding(report, r);
-      if (!open) return base;
-      return { ...base, outcome: { kind: 'failure', type: 'obsolete', message: open.message, body: lines([...evidenceLines(open.evidence), r.citation]) } };
-    }
-    case 'missing':
-    case 'partial':
-    case 'uncertain': {
-      const flow = r.flow ? `${flowText(r.flow)} (from ${r.flow.src.join(', ')} to ${r.flow.dst.join(', ')})` : undefined;
-      const body = [flow, ...r.uncovered.map((u) => `not permitted: ${u}`), ...evidenceLines(r.evidence), r.citation];
-      return { ...base, outcome: { kind: 'failure', type: r.status, message: `${r.title}: ${r.reason}`, body: lines(body) } };
-    }
-  }
+  if (r.waiver) return { ...base, outcome: { kind: 'skipped', message: `${r.state.label}, ${waiverText(r.waiver)}` } };
+  if (r.status === 'not-applicable') return { ...base, outcome: { kind: 'skipped', message: r.reason } };
+  if (!r.state.failing) return base;
+  const flow = r.flow ? `${flowText(r.flow)} (from ${r.flow.src.join(', ')} to ${r.flow.dst.join(', ')})` : undefined;
+  const body = [flow, ...r.uncovered.map((u) => `not permitted: ${u}`), ...evidenceLines(r.evidence), r.citation];
+  return { ...base, outcome: { kind: 'failure', type: r.status, message: `${r.title}: ${r.reason}`, body: lines(body) } };
 }
 
-function findingCase(f: ReportFinding): TestCase {
+/** A finding is a test of the suite of the first rule set it is found in; its failure names all of them. */
+function findingCase(report: Report, f: ReportFinding): TestCase {
   const base = { classname: f.check, name: shorten(f.message) };
   if (f.waiver?.status === 'active') return { ...base, outcome: { kind: 'skipped', message: waiverText(f.waiver) } };
-  const body = lines([...evidenceLines(f.evidence), authorityText(f), f.waiver && waiverText(f.waiver)]);
+  const ruleSets = f.partitions && f.partitions.length > 1 ? `found alike in ${ruleSetsText(report, f)}` : undefined;
+  const body = lines([...evidenceLines(f.evidence), authorityText(f), ruleSets, f.waiver && waiverText(f.waiver)]);
   return { ...base, outcome: { kind: 'failure', type: f.severity, message: f.message, body } };
 }
 

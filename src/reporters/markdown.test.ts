@@ -95,7 +95,7 @@ describe('formatMarkdown', () => {
       }
     }
     const open = sections(formatMarkdown(report)).get('## `fixtures/iptables/network-firewall/obsolete-wlm.rules`')!;
-    expect(tableRows(open, '### Requirements').filter((row) => row.includes('**obsolete, still open**'))).toHaveLength(3);
+    expect(tableRows(open, '### Requirements').filter((row) => row.includes('**obsolete, open**'))).toHaveLength(3);
   });
 
   it('groups findings under a heading per severity, each with its check, message, requirement, citation and evidence in a code block', () => {
@@ -189,13 +189,17 @@ describe('formatMarkdown: waivers, baseline, skipped files, several rule sets', 
     expect(summary).toContain('- Skipped configs/notes\\_v2.txt: not a recognized firewall export.');
   });
 
-  it('gives each rule set of one export its own section with only its own requirements and findings', () => {
+  it('gives each rule set of one export its own section with its own requirements, and each finding once', () => {
     const parts = sections(formatMarkdown(twoVdomReport()));
     const file = gap.inputs[0]!.file;
     expect([...parts.keys()]).toEqual(['## Summary', `## \`${file}\` (VDOM root)`, `## \`${file}\` (VDOM dmz)`]);
-    for (const heading of [...parts.keys()].slice(1)) {
-      expect(tableRows(parts.get(heading)!, '### Requirements')).toHaveLength(gap.requirements.length);
-      expect(parts.get(heading)!.filter((l) => /^\*\*[a-z-]+\*\* \(`/.test(l))).toHaveLength(gap.findings.length);
-    }
+    for (const heading of [...parts.keys()].slice(1)) expect(tableRows(parts.get(heading)!, '### Requirements')).toHaveLength(gap.requirements.length);
+    const [root, dmz] = [...parts.values()].slice(1);
+    // Found alike in both VDOMs: shown under the first, named in the second.
+    expect(root!.filter((l) => /^\*\*[a-z-]+\*\* \(`/.test(l))).toHaveLength(gap.findings.length);
+    expect(root!.filter((l) => /^Found alike in VDOMs root, dmz( {2})?$/.test(l))).toHaveLength(gap.findings.length);
+    expect(dmz!.filter((l) => /^\*\*[a-z-]+\*\* \(`/.test(l))).toHaveLength(0);
+    const shared = dmz!.find((l) => l.startsWith('Also found in this rule set'))!;
+    for (const f of gap.findings) expect(shared).toContain(`\`${f.id}\` (${f.check}, VDOMs root, dmz)`);
   });
 });

@@ -1,6 +1,6 @@
 import { REQUIREMENT_STATUSES, SEVERITIES } from '../audit/result.js';
 import type { Report, ReportFinding, ReportInput, ReportRequirement } from '../report/report.js';
-import { flowText, lineRef, ofInput, partitionLabel, requirementStatus, runNotes, waiverText } from './common.js';
+import { findingsOf, flowText, lineRef, ofInput, partitionLabel, ruleSetsText, runNotes, sharedFindings, waiverText } from './common.js';
 
 /**
  * A review document (a pull-request comment, a change ticket): what was audited and under which assumptions, the
@@ -38,7 +38,9 @@ function inputSection(report: Report, input: ReportInput): string[] {
     `- Interfaces: ${pairs(c.interfaces, (v) => `→ ${md(v)}`)}`,
     `- Packs: ${c.packs.map(md).join(', ') || 'none'}`,
     `- Features: ${pairs(c.features, (v) => (v ? 'on' : 'off'))}`,
+    `- The Internet: every address except those listed under *The Internet*`,
   ];
+  out.push('', '### The Internet', '', ...c.internet.excluded.map((x) => `- not ${md(x.what)}: ${x.addresses.map(code).join(', ')}`));
   if (c.inferences.length > 0) {
     out.push('', '### Inferred', '');
     for (const i of c.inferences) out.push(...evidenceBlock(`${code(i.field)} = ${md(i.value)}: ${md(i.reason)}`, i.evidence, input.file));
@@ -47,17 +49,21 @@ function inputSection(report: Report, input: ReportInput): string[] {
   out.push('', '### Requirements', '', '| requirement | flow | status | deciding rules |', '|---|---|---|---|');
   for (const r of ofInput(report.requirements, input)) {
     const deciding = r.evidence.filter((e) => e.effect !== 'context').map((e) => code(lineRef(e)));
-    out.push(row([code(r.id), r.flow ? md(flowText(r.flow)) : '', status(report, r), deciding.join(', ') || '—']));
+    out.push(row([code(r.id), r.flow ? md(flowText(r.flow)) : '', status(r), deciding.join(', ') || '—']));
   }
 
   out.push('', '### Findings', '');
-  const findings = ofInput(report.findings, input);
-  if (findings.length === 0) out.push('No findings.', '');
+  const findings = findingsOf(report.findings, input);
+  const shared = sharedFindings(report.findings, input);
+  if (findings.length === 0 && shared.length === 0) out.push('No findings.', '');
   for (const severity of SEVERITIES) {
     const group = findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     out.push(`#### ${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})`, '');
-    for (const f of group) out.push(...findingBlock(f, input.file));
+    for (const f of group) out.push(...findingBlock(report, f, input.file));
+  }
+  if (shared.length > 0) {
+    out.push(`Also found in this rule set, each shown once under the first rule set it is found in: ${shared.map((f) => `${code(f.id)} (${md(f.check)}, ${md(ruleSetsText(report, f)!)})`).join(', ')}.`, '');
   }
 
   out.push('### Diagnostics', '', 'What the reader did not understand (warning) or recognized and ignored (info).', '');
@@ -66,13 +72,14 @@ function inputSection(report: Report, input: ReportInput): string[] {
   return out;
 }
 
-function status(report: Report, r: ReportRequirement): string {
-  const { label, failing, waived } = requirementStatus(report, r);
-  return `${failing ? `**${label}**` : label}${waived ? ' (waived)' : ''}`;
+function status(r: ReportRequirement): string {
+  const { label, failing } = r.state;
+  return `${failing ? `**${md(label)}**` : md(label)}${r.waiver ? ' (waived)' : ''}`;
 }
 
-function findingBlock(f: ReportFinding, inputFile: string): string[] {
+function findingBlock(report: Report, f: ReportFinding, inputFile: string): string[] {
   const lead = [`**${md(f.check)}** (${code(f.id)}): ${md(f.message)}`];
+  if (f.partitions && f.partitions.length > 1) lead.push(`Found alike in ${md(ruleSetsText(report, f)!)}`);
   if (f.requirement || f.citation) lead.push(`Requirement: ${[f.requirement && code(f.requirement), f.citation && md(f.citation)].filter(Boolean).join(', ')}`);
   if (f.waiver) lead.push(`${f.waiver.status === 'active' ? '*Waived*' : '**Waiver expired**'}: ${md(waiverText(f.waiver))}`);
   return evidenceBlock(lead.join('  \n'), f.evidence, inputFile);

@@ -192,22 +192,28 @@ describe('formatSarif: documentation rows, waivers, implicit defaults', () => {
     expect(reopened!.message.text).toMatch(/\(waiver expired on 2020-01-01 \(approved by Ops, w\.json, entry 2\): the finding counts again; it said: old\)$/);
   });
 
-  it('tells the rule sets of one export apart: in the message, the properties and the fingerprint', () => {
+  it('names the rule sets of one export a finding is found in: in the message, the properties and the fingerprint', () => {
     const report = twoVdomReport();
     const results = parse(report).runs[0]!.results;
     expect(results).toHaveLength(report.findings.length);
     for (const [i, f] of report.findings.entries()) {
-      expect(results[i]!.message.text.startsWith(`[VDOM ${f.partition}] ${f.message}`)).toBe(true);
-      expect(results[i]!.partialFingerprints['edgeAuditFindingId/v1']).toBe(`${f.id}@${f.partition}`);
-      expect(results[i]!.properties).toMatchObject({ partition: f.partition });
+      expect(f.partitions).toEqual(['root', 'dmz']);
+      expect(results[i]!.message.text.startsWith(`[VDOMs root, dmz] ${f.message}`)).toBe(true);
+      expect(results[i]!.partialFingerprints['edgeAuditFindingId/v1']).toBe(`${f.id}@root+dmz`);
+      expect(results[i]!.properties).toMatchObject({ partitions: ['root', 'dmz'] });
     }
+    // One rule set: the fingerprint a finding had before findings were merged.
+    const [first] = report.findings;
+    const single = parse({ ...report, findings: [{ ...first!, partitions: ['dmz'] }] }).runs[0]!.results[0]!;
+    expect(single.partialFingerprints['edgeAuditFindingId/v1']).toBe(`${first!.id}@dmz`);
+    expect(single.message.text.startsWith(`[VDOM dmz] `)).toBe(true);
     expect(new Set(results.map((r) => r.partialFingerprints['edgeAuditFindingId/v1'])).size).toBe(results.length);
   });
 
   it('anchors on a filter\'s header line without a made-up snippet when the decider is an implicit default', () => {
     const base = fixtureReport(['network-firewall/gap.rules']);
     const f = base.findings[0]!;
-    const implicit = { file: f.file, line: 7, text: '(implicit deny at the end of outside_access_in)', effect: 'blocks' as const };
+    const implicit = { file: f.file, line: 7, text: '(implicit deny at the end of outside_access_in)', effect: 'blocks' as const, implicit: true as const };
     const log = parse({ ...base, findings: [{ ...f, evidence: [implicit] }] });
     expect(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.region).toEqual({ startLine: 7 });
   });

@@ -1,8 +1,8 @@
 import type { Evidence, Severity } from '../audit/result.js';
 import type { Check } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
-import type { Report, ReportFinding, ReportRequirement } from '../report/report.js';
-import { authorityText, isImplicit, partitionLabel, waiverText } from './common.js';
+import { requirementOf, type Report, type ReportFinding, type ReportRequirement } from '../report/report.js';
+import { authorityText, inputName, ruleSetsText, waiverText } from './common.js';
 
 /**
  * SARIF 2.1.0, as GitHub code scanning reads it: one rule per check, one result per finding, anchored on the
@@ -26,7 +26,9 @@ export function formatSarif(report: Report): string {
     runs: [
       {
         tool: { driver: { name: 'edge-audit', version: report.tool.version, rules: CHECKS.map((c) => sarifRule(c, citedRows(report, c))) } },
-        results: report.findings.map((f) => sarifResult(f, ruleIndex.get(f.check), ruleSetOf(report, f))),
+        results: report.findings.map((f) => sarifResult(f, ruleIndex.get(f.check), ruleSetsText(report, f))),
+        // What each input's "Internet" was taken to be, as the JSON report says it.
+        properties: { inputs: report.inputs.map((i) => ({ name: inputName(i), internet: i.context.internet.description })) },
       },
     ],
   };
@@ -38,7 +40,7 @@ function citedRows(report: Report, c: Check): ReportRequirement[] {
   const rows = new Map<string, ReportRequirement>();
   for (const f of report.findings) {
     if (f.check !== c.id || !f.requirement || rows.has(f.requirement)) continue;
-    const row = report.requirements.find((r) => r.id === f.requirement && r.file === f.file && r.partition === f.partition);
+    const row = requirementOf(report, f);
     if (row) rows.set(row.id, row);
   }
   return [...rows.values()];
@@ -69,12 +71,6 @@ function sarifRule(c: Check, rows: readonly ReportRequirement[]) {
   };
 }
 
-/** `VDOM root` when the finding's export holds several rule sets: the same line may then carry a result for each. */
-function ruleSetOf(report: Report, f: ReportFinding): string | undefined {
-  const input = f.partition === undefined ? undefined : report.inputs.find((i) => i.file === f.file && i.partition?.name === f.partition);
-  return input && partitionLabel(input);
-}
-
 function sarifResult(f: ReportFinding, ruleIndex: number | undefined, ruleSet: string | undefined) {
   const primary = primaryEvidence(f);
   const authority = authorityText(f);
@@ -94,15 +90,16 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined, ruleSet: s
         properties: { effect: e.effect },
       })),
     ...(f.waiver?.status === 'active' && { suppressions: [{ kind: 'external', status: 'accepted', justification: waiverText(f.waiver) }] }),
-    // The id does not name the rule set, so two rule sets of one export would otherwise be taken for one alert.
-    partialFingerprints: { 'edgeAuditFindingId/v1': f.partition === undefined ? f.id : `${f.id}@${f.partition}` },
-    properties: { check: f.check, severity: f.severity, ...(f.requirement ? { requirement: f.requirement } : {}), ...(f.partition !== undefined && { partition: f.partition }), flow: f.flow },
+    // The id does not name the rule sets, so findings of one id that differ between rule sets would otherwise be taken
+    // for one alert. A finding in one rule set keeps the fingerprint it had before findings were merged (`id@Public`).
+    partialFingerprints: { 'edgeAuditFindingId/v1': f.partitions === undefined ? f.id : `${f.id}@${f.partitions.join('+')}` },
+    properties: { check: f.check, severity: f.severity, ...(f.requirement ? { requirement: f.requirement } : {}), ...(f.partitions !== undefined && { partitions: f.partitions }), flow: f.flow },
   };
 }
 
 /** The line, and its text as a snippet — unless the evidence is an implicit default, which has no text of its own. */
 function region(e: Evidence) {
-  return isImplicit(e) ? { startLine: e.line } : { startLine: e.line, snippet: { text: e.text } };
+  return e.implicit ? { startLine: e.line } : { startLine: e.line, snippet: { text: e.text } };
 }
 
 /** Text for a Markdown table cell: pipes escaped, one line. */

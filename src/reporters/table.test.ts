@@ -11,7 +11,7 @@ describe('formatTable', () => {
     const coloured = formatTable(gap, { color: true });
     expect(plain).not.toContain('\x1b[');
     expect(coloured).toContain('\x1b[31mMISSING\x1b[0m');
-    expect(coloured).toContain('\x1b[32mok\x1b[0m');
+    expect(coloured).toContain('\x1b[32msatisfied\x1b[0m');
     expect(coloured).toContain('\x1b[1;31mcritical\x1b[0m');
     expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain);
   });

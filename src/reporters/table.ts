@@ -1,20 +1,21 @@
 import Table from 'cli-table3';
 import { SEVERITIES, type Severity } from '../audit/result.js';
 import type { Report, ReportRequirement } from '../report/report.js';
-import { flowText, inputName, ofInput, runNotes, waiverText } from './common.js';
+import { flowText, inputName, ofInput, ruleSetsText, runNotes, waiverText } from './common.js';
 import type { FormatOptions } from './index.js';
 
-const STATUS_MARK: Record<ReportRequirement['status'], string> = {
-  satisfied: 'ok',
-  partial: 'PARTIAL',
-  missing: 'MISSING',
-  uncertain: 'UNCERTAIN',
-  'not-applicable': 'n/a',
-  obsolete: 'obsolete',
-};
+/**
+ * SGR codes: red, yellow, green, magenta, cyan, dim; bold red for what is critical. A failing row red (partial yellow,
+ * uncertain magenta), a passing one green, dim when not applicable.
+ */
+const FAILING_COLOR: Partial<Record<ReportRequirement['status'], string>> = { partial: '33', uncertain: '35' };
 
-/** SGR codes: red, yellow, green, magenta, cyan, dim; bold red for what is critical. */
-const STATUS_COLOR: Record<ReportRequirement['status'], string> = { satisfied: '32', partial: '33', missing: '31', uncertain: '35', 'not-applicable': '2', obsolete: '2' };
+/** The requirement's state: in capitals when it fails, so it stands out without colour too. */
+function statusCell(r: ReportRequirement, paint: (code: string, text: string) => string): string {
+  const { label, failing } = r.state;
+  const text = `${failing ? label.toUpperCase() : label}${r.waiver ? ' (waived)' : ''}`;
+  return paint(failing ? (FAILING_COLOR[r.status] ?? '31') : r.status === 'not-applicable' ? '2' : '32', text);
+}
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '1;31', high: '31', medium: '33', low: '36', info: '2' };
 
 /** A terminal summary: the requirement matrix, the findings with their evidence, and what was not understood. */
@@ -23,11 +24,11 @@ export function formatTable(report: Report, options: FormatOptions = { color: fa
   const out: string[] = [];
   for (const input of report.inputs) {
     out.push(`${inputName(input)}: ${input.vendor}, ${input.rules} rules, ${input.context.deviceRole}${input.context.profileFile ? `, profile ${input.context.profileFile}` : ', no profile (roles inferred)'}`);
-    const matrix = new Table({ head: ['requirement', 'flow', 'status', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [54, 38, 11, 44] });
+    const matrix = new Table({ head: ['requirement', 'flow', 'status', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [54, 38, 18, 37] });
     for (const r of ofInput(report.requirements, input)) {
-      matrix.push([r.id, r.flow ? flowText(r.flow) : '', paint(STATUS_COLOR[r.status], STATUS_MARK[r.status]), r.reason]);
+      matrix.push([r.id, r.flow ? flowText(r.flow) : '', statusCell(r, paint), r.reason]);
     }
-    out.push(matrix.toString());
+    out.push(matrix.toString(), `The Internet: ${input.context.internet.description}`);
     const inferred = input.context.inferences;
     if (inferred.length > 0) {
       out.push('Inferred (no profile value):');
@@ -45,7 +46,7 @@ export function formatTable(report: Report, options: FormatOptions = { color: fa
     for (const f of report.findings) {
       const evidence = f.evidence.map((e) => `${e.file}:${e.line} ${e.text}`).join('\n');
       const severity = paint(SEVERITY_COLOR[f.severity], f.severity) + (f.waiver ? `\n${f.waiver.status === 'active' ? 'waived' : 'waiver\nEXPIRED'}` : '');
-      const about = [f.message, f.requirement && `[${f.requirement}]`, f.waiver && waiverText(f.waiver)].filter(Boolean).join('\n');
+      const about = [f.message, f.requirement && `[${f.requirement}]`, ruleSetsText(report, f), f.waiver && waiverText(f.waiver)].filter(Boolean).join('\n');
       findings.push([severity, f.check, about, evidence]);
     }
     out.push(findings.toString());

@@ -3,7 +3,7 @@ import { CHECKS } from '../checks/index.js';
 import { loadJsonFile } from '../config/json-file.js';
 import { compileSchema, describeSchemaError } from '../json-schema.js';
 import { normalizePath } from '../report/paths.js';
-import type { FindingWaiver, Report, ReportFinding } from '../report/report.js';
+import { inRuleSet, requirementOf, type FindingWaiver, type Report, type ReportFinding, type ReportRequirement } from '../report/report.js';
 
 /**
  * Waivers: findings a named person accepted, for a reason, until a date. A waived finding stays in every report,
@@ -121,10 +121,22 @@ export function applyWaivers(report: Report, entries: readonly WaiverEntry[], to
   for (const e of unused) warnings.push(`waiver ${e.source.file} entry ${e.source.entry} (${describe(e.waiver)}) matches no finding`);
   return {
     ...report,
+    requirements: report.requirements.map((r) => withWaiver(r, findings)),
     findings,
     waivers: { files: [...new Set(entries.map((e) => e.source.file))], evaluatedOn: today, ...waiverCounts(findings), unused: unused.length },
     warnings: [...report.warnings, ...warnings],
   };
+}
+
+/**
+ * A failing requirement is accepted when the findings about it (in its rule set) all carry an active waiver; the
+ * first one's is shown. Not when any of them is open, nor when there is none.
+ */
+function withWaiver(r: ReportRequirement, findings: readonly ReportFinding[]): ReportRequirement {
+  const { waiver: _previous, ...requirement } = r;
+  const about = findings.filter((f) => f.requirement === r.id && inRuleSet(f, r.file, r.partition));
+  if (!r.state.failing || about.length === 0 || about.some((f) => f.waiver?.status !== 'active')) return requirement;
+  return { ...requirement, waiver: about[0]!.waiver! };
 }
 
 /** How many of these findings an active waiver covers, and how many an expired one re-opened. */
@@ -144,8 +156,7 @@ function matches(w: Waiver, f: ReportFinding, report: Report): boolean {
 
 function requirementIds(f: ReportFinding, report: Report): string[] {
   if (!f.requirement) return [];
-  const row = report.requirements.find((r) => r.id === f.requirement && r.file === f.file && r.partition === f.partition);
-  return [f.requirement, ...(row?.alsoIn ?? [])];
+  return [f.requirement, ...(requirementOf(report, f)?.alsoIn ?? [])];
 }
 
 function describe(w: Waiver): string {

@@ -2,7 +2,7 @@
  * Reports shaped as other inputs will shape them, built from the iptables fixtures: an export holding several rule
  * sets (FortiGate VDOMs), and findings under waivers.
  */
-import type { Report } from '../../src/report/report.js';
+import { mergeRuleSets, type Report } from '../../src/report/report.js';
 import { applyWaivers, parseWaivers, type Waiver } from '../../src/waivers/waivers.js';
 import { fixtureReport } from './fixtures.js';
 
@@ -14,7 +14,8 @@ export function twoVdomReport(): Report {
     ...base,
     inputs: vdoms.map((name) => ({ ...base.inputs[0]!, partition: { kind: 'vdom' as const, name } })),
     requirements: vdoms.flatMap((partition) => base.requirements.map((r) => ({ ...r, partition }))),
-    findings: vdoms.flatMap((partition) => base.findings.map((f) => ({ ...f, partition }))),
+    // Found alike in both VDOMs, each finding is one finding of both, as buildReport merges them.
+    findings: mergeRuleSets(vdoms.flatMap((partition) => base.findings.map((f) => ({ ...f, partition })))),
     summary: { ...base.summary, inputs: 2 },
   };
 }
