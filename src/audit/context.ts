@@ -199,7 +199,11 @@ function inferDeviceRole(onHook: (hook: Hook) => Rule[], edge: EdgeFlows, infere
   return role;
 }
 
-/** Roles the profile does not give, read from the addresses of the rules that open the Edge's documented ports. */
+/**
+ * Roles the profile does not give, read from the addresses of the rules that open the Edge's documented ports.
+ * `rules` are only those toward the Edge (into an Edge host, through a network firewall): the destination of an
+ * outbound rule to a cloud service on 443 is not the Access Edge.
+ */
 function inferRoles(rules: () => Rule[], roles: Map<string, AddressSet>, inferences: Inference[]): void {
   const guesses: { role: string; ports: number[]; side: 'src' | 'dst' }[] = [
     { role: 'access-edge', ports: [5061, 5269, 443], side: 'dst' },
