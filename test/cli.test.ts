@@ -134,6 +134,15 @@ describe('bad input', () => {
     expect(r.stderr).toContain('p.json: /roles/access-edge');
   });
 
+  it('refuses a profile role no selected pack declares, with a did-you-mean, exit 2, one line naming the profile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-'));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ roles: { 'acess-edge': ['203.0.113.10'] } }));
+    const r = run(['check', join(repo, host, 'compliant.rules'), '--profile', 'p.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^edge-audit: p\.json: \/roles\/acess-edge: .*\(did you mean access-edge\?\)/);
+    expect(oneLine(r.stderr)).toBe(true);
+  });
+
   it('rejects an unknown pack and an unknown --fail-on value', () => {
     expect(run(['check', `${fw}/gap.rules`, '--pack', 'nope']).code).toBe(2);
     expect(run(['check', `${fw}/gap.rules`, '--fail-on', 'severe']).code).toBe(2);

@@ -135,12 +135,14 @@ describe('FortiGate fixtures', () => {
     expect(a.requirements.filter((r) => r.status === 'satisfied')).toHaveLength(6);
   });
 
-  it('places VDOM LAB only by the profile interfaces it owns: the Edge flows do not cross it, so none is missing', () => {
+  it('places VDOM LAB only by the profile interfaces it owns: the Edge flows do not cross it, so none is missing, and that nothing was checked is said', () => {
     const a = audit('multi-vdom/multi-vdom.conf', { vdom: 'LAB' });
     const own = new Set(a.ctx.device.interfaces.map((i) => i.name));
     expect([...a.ctx.placement.interfaces.keys()].every((name) => own.has(name))).toBe(true);
-    expect(a.findings).toEqual([]);
     expect(a.requirements.filter((r) => r.status === 'missing' || r.status === 'partial')).toEqual([]);
+    // Auditing a VDOM that carries none of the site's traffic checks nothing: never a silent pass.
+    expect(a.findings.map((f) => [f.check, f.severity])).toEqual([['nothing-checked', 'high']]);
+    expect(a.findings[0]!.message).toContain('internal5 → internet');
   });
 
   it('never shows a secret in a report', () => {

@@ -46,19 +46,24 @@ const EXPECTED: Record<string, string[]> = {
   'edge-host/exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, 'any-rule @23456'],
   'edge-host/gap.rules': [`missing-flow ${XMPP}/xmpp-s2s-out@5269`, `wrong-direction ${XMPP}/xmpp-s2s-out@5269`],
   'edge-host/wrong-direction.rules': [`missing-flow ${XMPP}/xmpp-gateway-to-edge@23456`, `wrong-direction ${XMPP}/xmpp-gateway-to-edge@23456`],
+  // Audited without a profile (none beside it): the Front End's addresses are unknown, so its own 23456 flow is uncertain.
+  'edge-host/no-profile/chained-exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, `uncertain-verdict ${XMPP}/xmpp-gateway-to-edge@23456`],
 };
+
+/** Fixtures in a no-profile folder have no site profile beside them: they are audited as the CLI audits them, without one. */
+const withoutProfile = (name: string) => name.includes('/no-profile/');
 
 const root = join(REPO, 'fixtures', 'iptables');
 
 describe('iptables fixtures', () => {
   it('has an expectation for every fixture file', () => {
-    const files = ['network-firewall', 'edge-host'].flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.rules')).map((f) => `${d}/${f}`));
+    const files = ['network-firewall', 'edge-host', 'edge-host/no-profile'].flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.rules')).map((f) => `${d}/${f}`));
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(`${name}: ${expected.length === 0 ? 'no findings' : expected.map((e) => e.split(' ')[0]).join(', ')}`, () => {
-      const audit = auditFixture(name);
+      const audit = auditFixture(name, { profile: !withoutProfile(name) });
       const got = audit.findings.map((f) => `${f.check} ${f.requirement ?? ''}@${f.flow.dport}`).sort();
       expect(got).toEqual([...expected].sort());
     });
@@ -113,5 +118,40 @@ describe('iptables fixtures', () => {
       ['blocks', '-A LYNC-EXT'],
     ]);
     expect(f.evidence[1]!.text).toContain('-j REJECT');
+  });
+});
+
+describe('iptables fixtures audited without a site profile', () => {
+  const role = (name: string) => auditFixture(name, { profile: false }).ctx.inferences.find((i) => i.field === 'deviceRole')!;
+
+  it('reads the Edge host firewall (INPUT rules, FORWARD DROP without a rule) as the Edge host, and reports the exposed 23456', () => {
+    const name = 'edge-host/exposed-23456.rules';
+    const audit = auditFixture(name, { profile: false });
+    expect(audit.ctx.placement.deviceRole).toBe('edge-host');
+    const lines = fileLines(`fixtures/iptables/${name}`);
+    const inferred = role(name);
+    // The INPUT rules that open the Edge's documented ports decided, the open 23456 (line 10) among them.
+    expect(inferred.evidence.map((e) => e.line)).toEqual([8, 9, 10, 11]);
+    for (const e of inferred.evidence) expect(e.text).toBe(lines[e.line]);
+    const exposed = audit.findings.find((f) => f.check === 'exposed-internal-port')!;
+    expect([exposed.severity, exposed.flow.dport, exposed.evidence.map((e) => e.line)]).toEqual(['critical', '23456', [10]]);
+  });
+
+  it('follows INPUT into its user chain and does not take the FORWARD REJECT for forwarding', () => {
+    const name = 'edge-host/no-profile/chained-exposed-23456.rules';
+    const lines = fileLines(`fixtures/iptables/${name}`);
+    const inferred = role(name);
+    expect(inferred.value).toBe('edge-host');
+    expect(inferred.evidence.map((e) => e.text.split(' ').slice(0, 2).join(' '))).toEqual(['-A LYNC-EDGE', '-A LYNC-EDGE', '-A LYNC-EDGE']);
+    for (const e of inferred.evidence) expect(e.text).toBe(lines[e.line]);
+    expect(inferred.reason).toContain('3 rule(s) to the device itself and 0 forwarding rule(s)');
+  });
+
+  it('still reads every network-firewall fixture as a network firewall, on which the documented flows are checked', () => {
+    for (const f of readdirSync(join(root, 'network-firewall')).filter((x) => x.endsWith('.rules'))) {
+      const audit = auditFixture(`network-firewall/${f}`, { profile: false });
+      expect([f, audit.ctx.placement.deviceRole]).toEqual([f, 'network-firewall']);
+      expect(audit.findings.filter((x) => x.check === 'nothing-checked')).toEqual([]);
+    }
   });
 });

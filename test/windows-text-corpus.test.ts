@@ -64,6 +64,25 @@ describe.skipIf(!present)('corpus: SN Domain Firewall Baseline GPO report', () =
   });
 });
 
+describe.skipIf(!present)('corpus: SN Domain Firewall Baseline audited without a site profile', () => {
+  const name = 'gporeport_SN-Domain-Firewall-Baseline_gpreport.xml';
+  const audits = () => windowsParser.parse(read(name), {}).map((d) => auditDevice(d, undefined, loadPacks()));
+
+  it('takes no outbound rule toward cloud ranges (TCP 443: telemetry, Defender) for the Access Edge, nor for remote users', () => {
+    for (const a of audits()) {
+      expect(a.ctx.roles.has('access-edge')).toBe(false);
+      expect(a.ctx.features.remoteUsers).toBe(false);
+      expect(a.findings.filter((f) => f.check === 'missing-flow' || f.check === 'wrong-direction')).toEqual([]);
+    }
+  });
+
+  it('says, once per firewall profile and at medium, that this policy has nothing an Edge audit can check', () => {
+    for (const a of audits()) {
+      expect(a.findings.filter((f) => f.check === 'nothing-checked').map((f) => [f.severity, f.message.includes('every documented flow serves a feature that is off')])).toEqual([['medium', true]]);
+    }
+  });
+});
+
 describe.skipIf(!present)('corpus: Microsoft security baseline GPO report (profile settings only)', () => {
   const name = 'gporeport_MSFT-baseline-firewall-profiles_gpreport.xml';
 

@@ -78,6 +78,24 @@ describe('Windows text fixtures (fixtures/windows/edge-host)', () => {
   });
 });
 
+describe('a member-server baseline GPO with outbound TCP 443 to cloud ranges, audited without a site profile (fixtures/windows/server-baseline)', () => {
+  const dir = 'fixtures/windows/server-baseline';
+  const file = (name: string) => exportFromBytes(`${dir}/${name}`, readFileSync(join(REPO, dir, name)));
+  const audits = () => ['Domain', 'Private', 'Public'].map((p) => auditWindows(file('telemetry-out.gpo.xml'), undefined, p));
+
+  it('reads its outbound rules as outbound: their cloud destinations are not the Access Edge, and remote users stay off', () => {
+    for (const a of audits()) {
+      expect(a.ctx.placement.deviceRole).toBe('edge-host');
+      expect(a.ctx.roles.size).toBe(0);
+      expect(a.ctx.features).toEqual({ xmppFederation: false, sipFederation: false, publicIm: false, remoteUsers: false });
+    }
+  });
+
+  it('reports no missing or wrong-direction 443, only (medium) that there is nothing to check', () => {
+    for (const a of audits()) expect(a.findings.map((f) => `${f.check} ${f.severity}`)).toEqual(['nothing-checked medium']);
+  });
+});
+
 describe('edge-audit trace on Windows exports', () => {
   const trace = (file: string, ...args: string[]) =>
     JSON.parse(

@@ -1,12 +1,13 @@
 import { AddressSet } from '../model/address-set.js';
-import type { HeaderSpace } from '../model/header-space.js';
-import type { Device, InterfaceMatch, Origin, Rule } from '../model/rule-graph.js';
+import { Ports, type HeaderSpace } from '../model/header-space.js';
+import type { Device, Filter, Hook, InterfaceMatch, Origin, Rule } from '../model/rule-graph.js';
 import { ZONES, type Zone } from '../model/zone.js';
 import { translation } from '../engine/nat.js';
 import type { DeviceRole, Placement } from '../engine/topology.js';
-import type { Feature, PolicyPack } from '../policy/pack.js';
-import type { LoadedProfile } from '../profile/site-profile.js';
-import type { FlowEnd } from './flow-query.js';
+import type { Feature, PackRule, PolicyPack } from '../policy/pack.js';
+import { checkProfileRoles, type LoadedProfile } from '../profile/site-profile.js';
+import { tcpOrUdp, type FlowEnd } from './flow-query.js';
+import { portSet } from './requirements.js';
 import { defineInternet, type InternetDefinition } from './internet.js';
 import { nonPublicRanges } from '../policy/address-registry.js';
 
@@ -54,13 +55,15 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
   });
   const roleZones = new Map<string, Zone>();
   for (const pack of packs) for (const role of pack.roles) roleZones.set(role.id, role.zone);
+  if (profile) checkProfileRoles(profile, [...roleZones.keys()]);
 
-  const deviceRole = p?.deviceRole ?? inferDeviceRole(device, inferences);
-  const roles = new Map(profile?.roles ?? []);
   // Read once, and only when something is left to infer: a 100,000-rule export has many permit rules.
+  const onHook = hookPermits(device);
+  const deviceRole = p?.deviceRole ?? inferDeviceRole(onHook, edgeFlows(packs, roleZones, profile?.roles), inferences);
+  const roles = new Map(profile?.roles ?? []);
   let permits: Rule[] | undefined;
   const rules = () => (permits ??= permitRules(device));
-  inferRoles(rules, roles, inferences);
+  inferRoles(() => onHook(towardEdge(deviceRole)), roles, inferences);
   const interfaces = new Map<string, Zone>(ownInterfaces(device, p?.interfaces ?? {}));
   if (interfaces.size === 0) {
     // Routes say where addresses are; the rules only hint at it. Rules fill in what routes leave open.
@@ -68,7 +71,7 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
     const routed = new Set(interfaces.values());
     inferInterfaces(rules(), deviceRole, inferences, (name, zone) => !interfaces.has(name) && !routed.has(zone)).forEach((z, name) => interfaces.set(name, z));
   }
-  const features = { ...inferFeatures(rules, p?.features ?? {}, inferences), ...(p?.features ?? {}) } as Record<Feature, boolean>;
+  const features = { ...inferFeatures(onHook, packs, roleZones, deviceRole, p?.features ?? {}, inferences), ...(p?.features ?? {}) } as Record<Feature, boolean>;
   const internet = defineInternet({ device, interfaces, roles, roleZones, nonPublic: nonPublicRanges(), ...(profile?.internalNetworks ? { internalNetworks: profile.internalNetworks } : {}) });
 
   return {
@@ -114,31 +117,108 @@ export function internetEnd(ctx: AuditContext, role = 'internet'): FlowEnd {
 
 /** All permit rules of the device with the flows they match, in file order. */
 function permitRules(device: Device): Rule[] {
-  return [...device.filters.values()]
-    .flatMap((f) => f.rules)
-    .filter((r) => r.enabled && r.action.type === 'permit' && (!r.match.states || r.match.states.includes('new')))
-    .sort((a, b) => a.origin.line - b.origin.line);
+  return permitsOf([...device.filters.values()].flatMap((f) => f.rules));
 }
+
+/** The rules that let new connections through, in file order. */
+function permitsOf(rules: readonly Rule[]): Rule[] {
+  return rules.filter((r) => r.enabled && r.action.type === 'permit' && (!r.match.states || r.match.states.includes('new'))).sort((a, b) => a.origin.line - b.origin.line);
+}
+
+/** The permit rules on each hook, each hook read once and only when asked. */
+function hookPermits(device: Device): (hook: Hook) => Rule[] {
+  const cache = new Map<Hook, Rule[]>();
+  return (hook) => {
+    let rules = cache.get(hook);
+    if (!rules) cache.set(hook, (rules = permitsOf(rulesOnHook(device, hook))));
+    return rules;
+  };
+}
+
+/**
+ * The enabled rules that flows of one hook meet: those of the filters attached there and of every filter they call
+ * or go to (iptables user chains), each filter once. A user chain's rules have no hook of their own.
+ */
+function rulesOnHook(device: Device, hook: Hook): Rule[] {
+  const seen = new Set<string>();
+  const out: Rule[] = [];
+  const visit = (filter: Filter | undefined) => {
+    if (!filter || seen.has(filter.id)) return;
+    seen.add(filter.id);
+    for (const rule of filter.rules) {
+      if (!rule.enabled) continue;
+      out.push(rule);
+      if (rule.action.type === 'call' || rule.action.type === 'goto') visit(device.filters.get(rule.action.filter));
+    }
+  };
+  for (const filter of device.filters.values()) if (filter.attachment?.hooks.includes(hook)) visit(filter);
+  return out;
+}
+
+/** Where flows toward the Edge meet the device's rules: on an Edge host they are to the device itself, else through it. */
+const towardEdge = (role: DeviceRole): Hook => (role === 'edge-host' ? 'input' : 'forward');
+const fromEdge = (role: DeviceRole): Hook => (role === 'edge-host' ? 'output' : 'forward');
+
+const EDGE_ZONES: readonly Zone[] = ['edge-external', 'edge-internal'];
 
 function tcpPortsOf(h: HeaderSpace, ports: readonly number[]): boolean {
   return h.proto.has(6n) && !h.dport.isFull() && ports.some((p) => h.dport.has(BigInt(p)));
 }
 
-/** A forwarding filter that does anything means the device routes traffic: a network firewall. */
-function inferDeviceRole(device: Device, inferences: Inference[]): DeviceRole {
-  const forward = [...device.filters.values()].filter((f) => f.attachment?.hooks.includes('forward') && (f.rules.length > 0 || f.defaultAction === 'deny'));
-  const role: DeviceRole = forward.length > 0 ? 'network-firewall' : 'edge-host';
-  const evidence = forward.flatMap((f) => (f.defaultOrigin ? [f.defaultOrigin] : f.rules[0] ? [f.rules[0].origin] : []));
-  inferences.push({
-    field: 'deviceRole',
-    value: role,
-    reason: role === 'network-firewall' ? 'the configuration filters forwarded traffic' : 'the configuration filters no forwarded traffic, so it is read as the Edge server\'s own host firewall',
-    evidence,
-  });
+/** Whether a rule's flows carry a documented row's protocol and ports: a port list, not "any port". */
+function carriesRow(h: HeaderSpace, row: Pick<PackRule, 'protocol' | 'ports'>): boolean {
+  return !h.dport.isFull() && h.proto.overlaps(tcpOrUdp(row.protocol)) && h.dport.overlaps(portSet(row.ports));
+}
+
+/** How many lines of evidence an inference lists: enough to find the rules, few enough to read. */
+const MAX_INFERENCE_EVIDENCE = 5;
+
+/** What marks a flow as one to the Edge: a port the packs document toward an Edge role, or an Edge address the profile gives. */
+interface EdgeFlows {
+  readonly rows: readonly Pick<PackRule, 'protocol' | 'ports'>[];
+  readonly addresses: AddressSet;
+}
+
+function edgeFlows(packs: readonly PolicyPack[], roleZones: ReadonlyMap<string, Zone>, given: ReadonlyMap<string, AddressSet> | undefined): EdgeFlows {
+  const edgeRole = (role: string) => EDGE_ZONES.includes(roleZones.get(role)!);
+  const rows = packs.flatMap((p) => p.rules).filter((r) => edgeRole(r.to));
+  const addresses = [...(given ?? [])].filter(([role]) => edgeRole(role)).reduce((a, [, set]) => a.union(set), AddressSet.NONE);
+  return { rows, addresses };
+}
+
+function opensEdge(rule: Rule, edge: EdgeFlows): boolean {
+  return rule.match.flows.some((h) => edge.rows.some((row) => carriesRow(h, row)) || (!h.dst.isAnyOfItsFamilies() && h.dst.overlaps(edge.addresses)));
+}
+
+/**
+ * An Edge host's own firewall opens the Edge's documented ports to the device itself (input); a network firewall in
+ * front of the Edge opens them through itself (forward). The side with more such rules decides; a tie goes to the
+ * forward side, since an Edge server does not route. Without such rules, rules that let forwarded traffic through
+ * make a network firewall; a default policy alone forwards nothing (an Edge host's `:FORWARD DROP` says nothing).
+ */
+function inferDeviceRole(onHook: (hook: Hook) => Rule[], edge: EdgeFlows, inferences: Inference[]): DeviceRole {
+  const input = onHook('input');
+  const forward = onHook('forward');
+  const toHost = input.filter((r) => opensEdge(r, edge));
+  const through = forward.filter((r) => opensEdge(r, edge));
+  const counts = `${toHost.length} rule(s) to the device itself and ${through.length} forwarding rule(s) permit the Edge's documented ports or addresses`;
+  const [role, reason, evidence]: [DeviceRole, string, Rule[]] =
+    toHost.length > through.length
+      ? ['edge-host', `${counts}, so it is read as the Edge server's own host firewall`, toHost]
+      : through.length > 0
+        ? ['network-firewall', `${counts}, so it is read as a network firewall that passes the Edge's traffic`, through]
+        : forward.length > 0
+          ? ['network-firewall', 'the configuration permits forwarded traffic and no rule opens the Edge\'s documented ports or addresses, so it is read as a network firewall', forward]
+          : ['edge-host', 'no rule permits forwarded traffic (a default policy alone forwards nothing), so it is read as the Edge server\'s own host firewall', []];
+  inferences.push({ field: 'deviceRole', value: role, reason, evidence: evidence.slice(0, MAX_INFERENCE_EVIDENCE).map((r) => r.origin) });
   return role;
 }
 
-/** Roles the profile does not give, read from the addresses of the rules that open the Edge's documented ports. */
+/**
+ * Roles the profile does not give, read from the addresses of the rules that open the Edge's documented ports.
+ * `rules` are only those toward the Edge (into an Edge host, through a network firewall): the destination of an
+ * outbound rule to a cloud service on 443 is not the Access Edge.
+ */
 function inferRoles(rules: () => Rule[], roles: Map<string, AddressSet>, inferences: Inference[]): void {
   const guesses: { role: string; ports: number[]; side: 'src' | 'dst' }[] = [
     { role: 'access-edge', ports: [5061, 5269, 443], side: 'dst' },
@@ -207,28 +287,53 @@ function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferen
   return out;
 }
 
-/** A feature counts as deployed when the configuration mentions its ports at all; said so in the report. */
-function inferFeatures(rules: () => Rule[], given: Partial<Record<Feature, boolean>>, inferences: Inference[]): Record<Feature, boolean> {
-  const signals: Record<Feature, number[]> = { xmppFederation: [5269, 23456], sipFederation: [5061], remoteUsers: [443], publicIm: [] };
+/**
+ * A feature counts as deployed when a rule permits one of the flows the packs document for it, on the side of the
+ * device that flow uses: into an Edge host for a row toward the Edge, out of it for a row from the Edge, through a
+ * network firewall. An outbound TCP 443 rule to a cloud service says nothing about remote users. Said so in the report.
+ */
+function inferFeatures(
+  onHook: (hook: Hook) => Rule[],
+  packs: readonly PolicyPack[],
+  roleZones: ReadonlyMap<string, Zone>,
+  deviceRole: DeviceRole,
+  given: Partial<Record<Feature, boolean>>,
+  inferences: Inference[],
+): Record<Feature, boolean> {
   const out = {} as Record<Feature, boolean>;
+  const hookOf = (row: PackRule): Hook => (EDGE_ZONES.includes(roleZones.get(row.to)!) ? towardEdge(deviceRole) : EDGE_ZONES.includes(roleZones.get(row.from)!) ? fromEdge(deviceRole) : 'forward');
   for (const feature of FEATURES) {
     if (given[feature] !== undefined) continue;
-    const ports = signals[feature];
-    const evidence = rules().filter((r) => r.match.flows.some((h) => tcpPortsOf(h, ports))).map((r) => r.origin);
-    out[feature] = evidence.length > 0;
+    if (feature === 'publicIm') {
+      out[feature] = false;
+      inferences.push({ field: `features.${feature}`, value: 'false', reason: 'public IM connectivity (Windows Live Messenger) ended on 2013-03-15, so it is off unless the profile says otherwise', evidence: [] });
+      continue;
+    }
+    const rows = uniqueRows(packs.flatMap((p) => p.rules).filter((r) => !r.obsoleteSince && r.condition?.features.includes(feature)));
+    const found = rows.map((row) => ({ row, rules: onHook(hookOf(row)).filter((rule) => rule.match.flows.some((h) => carriesRow(h, row))) }));
+    const evidence = [...new Set(found.flatMap((f) => f.rules))].sort((a, b) => a.origin.line - b.origin.line).map((r) => r.origin);
+    const describe = (rs: typeof found) => rs.map(({ row }) => `${row.protocol.toUpperCase()} ${Ports.format(portSet(row.ports))} ${row.from} → ${row.to}`).join(', ');
+    const open = found.filter((f) => f.rules.length > 0);
+    out[feature] = open.length > 0;
     inferences.push({
       field: `features.${feature}`,
       value: String(out[feature]),
-      reason:
-        feature === 'publicIm'
-          ? 'public IM connectivity (Windows Live Messenger) ended on 2013-03-15, so it is off unless the profile says otherwise'
-          : out[feature]
-            ? `the configuration permits TCP ${ports.join('/')}`
-            : `no rule permits TCP ${ports.join('/')}`,
-      evidence: evidence.slice(0, 5),
+      reason: out[feature] ? `rules permit its documented flows ${describe(open)}` : `no rule permits any of its documented flows (${describe(found) || 'the selected packs document none'})`,
+      evidence: evidence.slice(0, MAX_INFERENCE_EVIDENCE),
     });
   }
   return out;
+}
+
+/** Rows that several packs repeat (the XMPP rows), once. */
+function uniqueRows(rows: readonly PackRule[]): PackRule[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = JSON.stringify([r.protocol, r.ports, r.from, r.to]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

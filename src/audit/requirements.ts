@@ -68,10 +68,14 @@ export function describeQuery(q: FlowQuery): FlowDescription {
   };
 }
 
+/** A conditional row none of whose features this site has. */
+export function isFeatureOff(ctx: AuditContext, rule: PackRule): boolean {
+  return rule.condition !== undefined && !rule.condition.features.some((f) => ctx.features[f]);
+}
+
 export function evaluateRequirement(ctx: AuditContext, requirement: Requirement): EvaluatedRequirement {
   const { rule } = requirement;
-  const applies = !rule.condition || rule.condition.features.some((f) => ctx.features[f]);
-  if (!applies && !rule.obsoleteSince) {
+  if (isFeatureOff(ctx, rule) && !rule.obsoleteSince) {
     const off = rule.condition!.features.join(' / ');
     return { requirement, status: 'not-applicable', reason: `${off} is not enabled for this site (${rule.condition!.text})` };
   }

@@ -93,3 +93,37 @@ function parseTerms(file: string, pointer: string, terms: readonly string[]): Ad
     throw err;
   }
 }
+
+/**
+ * Every role the profile names must be one a selected pack declares: a misspelt role (`acess-edge`) would otherwise
+ * be ignored, and the real role inferred or left unknown without a word.
+ */
+export function checkProfileRoles(loaded: LoadedProfile, declared: readonly string[]): void {
+  for (const role of Object.keys(loaded.profile.roles ?? {})) {
+    if (declared.includes(role)) continue;
+    const near = closest(role, declared);
+    throw new ProfileError(loaded.file, `/roles/${role}: no selected policy pack has a role "${role}"${near ? ` (did you mean ${near}?)` : ''}; the packs' roles are ${declared.join(', ')}`);
+  }
+}
+
+/** The candidate nearest to a misspelt name, if any is near enough to be what was meant. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  // A third of the name may be wrong: "acess-edge" and "acces-edge" are meant, "router" is not "front-end".
+  return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.candidate : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileSchema } from '../json-schema.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKS } from '../checks/index.js';
+import { compileSchema, packageRoot } from '../json-schema.js';
 import { fixtureReport } from '../../test/helpers/fixtures.js';
 import { twoVdomReport, waived } from '../../test/helpers/reports.js';
 import type { Report } from './report.js';
@@ -18,6 +21,12 @@ describe('the JSON report schema', () => {
     expect(withWaiver.findings[0]!.waiver?.status).toBe('expired');
     expect(valid(withWaiver)).toBe(true);
     expect(valid({ ...gap, baseline: { file: 'b.json', suppressed: 2 }, skipped: [{ file: 'README.md', reason: 'not a recognized firewall export' }] })).toBe(true);
+  });
+
+  it('names every check in its enum of finding check ids, and no other', () => {
+    const schema = readFileSync(join(packageRoot(), 'schemas', 'report.schema.json'), 'utf8');
+    const ids = JSON.parse(/"check": (\{ "type": "string", "enum": \[[^\]]*\] \})/.exec(schema)![1]!).enum as string[];
+    expect([...ids].sort()).toEqual(CHECKS.map((c) => c.id).sort());
   });
 
   it('rejects what the contract does not allow', () => {
