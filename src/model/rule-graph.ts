@@ -78,7 +78,7 @@ export interface Rule {
    * - present: `match.flows` is matched for certain and these reasons concern only `match.possibleFlows` (an FQDN
    *   or a run-time address beside exact members, a port keyword whose ports are assigned at run time).
    * A rule that has both (an FQDN object and a time range) is wholly doubtful: the parser puts every flow it may
-   * match in `match.flows`, all the reasons here, and no `possibleFlows` (`wholeMatchDoubtful`).
+   * match in `match.flows`, all the reasons here, and no `possibleFlows`.
    * Every verdict that depends on a doubtful flow is reported as uncertain; verdicts on certain flows are exact.
    */
   readonly uncertain: readonly string[];
@@ -219,16 +219,6 @@ export interface DevicePartition {
 /** Every flow the rule may match: its certain flows and its possible ones (what an index or a breadth test must see). */
 export function mayMatch(match: RuleMatch): FlowSet {
   return match.possibleFlows && match.possibleFlows.length > 0 ? [...match.flows, ...match.possibleFlows] : match.flows;
-}
-
-/**
- * A match whose certain part is itself doubtful (a time range, a user identity) besides possible extra flows: one
- * match over all of them, which `Rule.uncertain` then calls wholly doubtful. A match without possible flows is kept.
- */
-export function wholeMatchDoubtful(match: RuleMatch): RuleMatch {
-  if (!match.possibleFlows) return match;
-  const { possibleFlows: _possible, ...rest } = match;
-  return { ...rest, flows: mayMatch(match) };
 }
 
 export function countRules(device: Device): number {
