@@ -90,9 +90,9 @@ const profile = (outside: string) =>
     features: { sipFederation: true, publicIm: false, remoteUsers: false },
   });
 
-const VENDORS: readonly (readonly [string, () => InputAudit])[] = [
-  ['Cisco ASA', () => auditDevice(asaParser.parse(exportFromText('edge-fw.cfg', ASA), {})[0]!, profile('outside'), packs)],
-  ['FortiGate', () => auditDevice(fortigateParser.parse(exportFromText('edge-fw.conf', FORTIGATE), {})[0]!, profile('wan1'), packs)],
+const DEVICES: readonly (readonly [string, () => Device, string])[] = [
+  ['Cisco ASA', () => asaParser.parse(exportFromText('edge-fw.cfg', ASA), {})[0]!, 'outside'],
+  ['FortiGate', () => fortigateParser.parse(exportFromText('edge-fw.conf', FORTIGATE), {})[0]!, 'wan1'],
 ];
 
 /** TCP 5061 from the Internet to `dst` behind the firewall (the DMZ), as the audit evaluates a documented flow. */
@@ -108,9 +108,9 @@ function toDmzHost(device: Device, a: InputAudit, dst: string) {
 }
 
 describe('a permit to {Edge host, FQDN object}: the same verdicts on every vendor', () => {
-  for (const [vendor, audit] of VENDORS) {
+  for (const [vendor, device, outside] of DEVICES) {
     describe(vendor, () => {
-      const a = audit();
+      const a = auditDevice(device(), profile(outside), packs);
 
       it('satisfies the inbound SIP federation requirement for the Edge host, with no uncertainty', () => {
         const r = a.requirements.find((x) => x.requirement.id === 'lync2013-sip-federation-public-im/sip-federation-in')!;
@@ -123,6 +123,11 @@ describe('a permit to {Edge host, FQDN object}: the same verdicts on every vendo
         const v = toDmzHost(a.ctx.device, a, '203.0.113.20');
         expect(v.status).toBe('uncertain');
         expect(v.uncertain.map((p) => p.uncertainty.map((u) => u.reason.includes('sip.partner.example')))).toEqual([[true]]);
+      });
+
+      it('without a site profile, infers the Access Edge from what the rule certainly opens', () => {
+        const inferred = auditDevice(device(), undefined, packs).ctx.inferences.find((i) => i.field === 'roles.access-edge');
+        expect(inferred?.value).toBe('203.0.113.10');
       });
     });
   }
