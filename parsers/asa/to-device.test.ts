@@ -237,21 +237,41 @@ describe('entries that are not exact', () => {
     'access-list outside_access_in extended permit tcp object-group PARTNERS host 10.10.0.10 eq 5061 ',
     'access-list outside_access_in extended permit tcp any4 host 10.10.0.10 eq 5269 time-range BUSINESS',
     'access-list outside_access_in extended permit tcp any4 host 10.10.0.10 eq https inactive ',
+    'access-list outside_access_in extended permit tcp object-group PARTNERS host 10.10.0.10 eq 5269 time-range BUSINESS',
     'access-group outside_access_in in interface outside',
   ];
   const d = parse(lines);
   const rules = filter(d, 'in/outside').rules.slice(1);
+  const sources = (flows: readonly { src: { toString(): string } }[] | undefined) => flows?.map((h) => h.src.toString());
+  /** Every verdict on TCP 5061 from `src` to the Edge: decision, deciding line, how many reasons it may differ. */
+  const decideFrom = (dev: Device, src: string) => {
+    const flow = headerSpace({ src: AddressSet.parse(src), dst: AddressSet.parse('10.10.0.10'), proto: Protocols.only(6), dport: Ports.range(5061) });
+    return evaluatePath(dev, filtersOn(dev, 'forward', 'ipv4', 'outside', 'dmz'), [flow], { in: 'outside', out: 'dmz' }).map((o) => {
+      const by = o.decision === 'permit' ? o.permittedBy[0] : o.decidedBy;
+      return [o.decision, (by?.rule?.origin ?? by?.filter.defaultOrigin)?.line, o.uncertainty.length] as const;
+    });
+  };
 
-  it('an FQDN member: the exact part as one rule, what the name may match as an uncertain rule right after it', () => {
-    expect(rules.map((r) => [r.id, r.enabled, r.uncertain.length > 0])).toEqual([
-      ['outside_access_in/1', true, false],
-      ['outside_access_in/1/unresolved', true, true],
-      ['outside_access_in/2', true, true],
-      ['outside_access_in/3', false, false],
+  it('an FQDN member: the exact part certain, what the name may match possible, in one rule', () => {
+    expect(rules.map((r) => [r.id, r.enabled, r.uncertain.length > 0, r.match.possibleFlows !== undefined])).toEqual([
+      ['outside_access_in/1', true, true, true],
+      ['outside_access_in/2', true, true, false],
+      ['outside_access_in/3', false, false, false],
+      ['outside_access_in/4', true, true, false],
     ]);
-    expect(rules[0]!.match.flows[0]!.src.toStrings()).toEqual(['192.0.2.44']);
-    expect(rules[1]!.match.flows[0]!.src.isAnyOfItsFamilies()).toBe(true);
-    expect(rules[1]!.origin).toEqual(rules[0]!.origin);
+    expect(sources(rules[0]!.match.flows)).toEqual(['192.0.2.44']);
+    expect(sources(rules[0]!.match.possibleFlows)).toEqual(['0.0.0.0-192.0.2.43, 192.0.2.45-255.255.255.255']);
+  });
+
+  it('an FQDN member in an entry that is doubtful anyway (time range): one doubtful match over all of it', () => {
+    expect(sources(rules[3]!.match.flows)).toEqual(['any IPv4']);
+    expect(rules[3]!.uncertain).toEqual(['applies only during time-range BUSINESS', 'fqdn sip.partner.example: its addresses are resolved by DNS at run time and are not in the export']);
+  });
+
+  it('decides the exact member certainly and the rest uncertainly', () => {
+    const entry = line('access-list outside_access_in extended permit tcp object-group PARTNERS host 10.10.0.10 eq 5061 ', lines);
+    expect(decideFrom(d, '192.0.2.44')).toEqual([['permit', entry, 0]]);
+    expect(decideFrom(d, '198.51.100.7').map(([decision, , unsure]) => [decision, unsure])).toEqual([['deny', 1]]);
   });
 
   it('each uncertainty is a warning on its line; an inactive entry an info', () => {

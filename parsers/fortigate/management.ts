@@ -51,8 +51,8 @@ function serviceFlows(service: string, global: HasSettings): Partial<HeaderSpace
 
 /**
  * The sources the local-in policies let through to `space` arriving on `intf`: first match in order, and what no
- * policy matches is not blocked by them. A policy whose match is uncertain neither blocks nor grants for sure, so
- * its sources are counted as permitted (exposure is never under-stated).
+ * policy matches is not blocked by them. What a policy only may match (all of a doubtful match, or its possible flows)
+ * neither blocks nor grants for sure, so its sources are counted as permitted (exposure is never under-stated).
  */
 function permittedSources(rules: readonly Rule[], intf: string, space: HeaderSpace, family: Family): AddressSet {
   let remaining: HeaderSpace[] = [space];
@@ -61,10 +61,13 @@ function permittedSources(rules: readonly Rule[], intf: string, space: HeaderSpa
     if (remaining.length === 0) break;
     const on = rule.match.inInterface;
     if (!rule.enabled || (on && !on.names.includes(intf))) continue;
+    const doubtful = rule.uncertain.length > 0 && !rule.match.possibleFlows;
     const hit = intersectFlows(remaining, rule.match.flows);
+    const maybe = rule.match.possibleFlows ? intersectFlows(remaining, rule.match.possibleFlows) : [];
+    for (const h of maybe) permitted = permitted.union(h.src);
     if (hit.length === 0) continue;
-    if (rule.action.type === 'permit' || rule.uncertain.length > 0) for (const h of hit) permitted = permitted.union(h.src);
-    if (rule.uncertain.length === 0) remaining = subtractFlows(remaining, rule.match.flows);
+    if (rule.action.type === 'permit' || doubtful) for (const h of hit) permitted = permitted.union(h.src);
+    if (!doubtful) remaining = subtractFlows(remaining, rule.match.flows);
   }
   for (const h of remaining) permitted = permitted.union(h.src);
   return permitted.only(family);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../../src/model/address-set.js';
 import { headerSpace, intersectFlows, Ports, Protocols } from '../../src/model/header-space.js';
-import type { Device, Rule } from '../../src/model/rule-graph.js';
+import { mayMatch, type Device, type Rule } from '../../src/model/rule-graph.js';
 import { parseDevice, table } from '../../test/helpers/fortigate.js';
 
 const V7_0 = '#config-version=FGT60F-7.0.12-FW-build0523-230531:opmode=0:vdom=0:user=admin';
@@ -29,9 +29,15 @@ const rulesOf = (d: Device): readonly Rule[] => d.filters.get('forward')!.rules;
 const ruleOf = (d: Device, id: string): Rule => rulesOf(d).find((r) => r.id === id)!;
 
 /** Whether a rule's match holds this one TCP/UDP flow. */
-function holds(rule: Rule, flow: { src: string; dst: string; proto?: number; dport: number }): boolean {
-  const packet = headerSpace({ src: AddressSet.parse(flow.src), dst: AddressSet.parse(flow.dst), proto: Protocols.only(flow.proto ?? 6), dport: Ports.range(flow.dport) });
-  return intersectFlows([packet], rule.match.flows).length > 0;
+type Packet = { src: string; dst: string; proto?: number; dport: number };
+const packetOf = (flow: Packet) => headerSpace({ src: AddressSet.parse(flow.src), dst: AddressSet.parse(flow.dst), proto: Protocols.only(flow.proto ?? 6), dport: Ports.range(flow.dport) });
+/** The rule may match the packet (certainly or possibly). */
+function holds(rule: Rule, flow: Packet): boolean {
+  return intersectFlows([packetOf(flow)], mayMatch(rule.match)).length > 0;
+}
+/** The rule matches the packet for certain. */
+function certainlyHolds(rule: Rule, flow: Packet): boolean {
+  return intersectFlows([packetOf(flow)], rule.match.flows).length > 0;
 }
 
 const accept = (src: string, dst: string, service: string, extra: string[] = []): string[] => ['srcintf "wan1"', 'dstintf "dmz"', 'action accept', `srcaddr "${src}"`, `dstaddr "${dst}"`, 'schedule "always"', `service ${service}`, ...extra];
@@ -94,8 +100,11 @@ ${policies(['1', ['srcintf "inside" "internal5"', 'dstintf "any"', 'action accep
     expect(ruleOf(d, 'policy/2').uncertain.join()).toContain('Internet Service Database');
     expect(ruleOf(d, 'policy/3').uncertain.join()).toContain('authenticated');
     expect(ruleOf(d, 'policy/4').uncertain.join()).toContain('partners.example.com');
-    // The FQDN rule may match any source: the engine treats it as an overlay on exactly those flows.
+    // The FQDN rule may match any source, and certainly matches none: the engine overlays exactly those flows.
     expect(holds(ruleOf(d, 'policy/4'), { src: '192.0.2.1', dst: '172.16.10.10', dport: 443 })).toBe(true);
+    expect(certainlyHolds(ruleOf(d, 'policy/4'), { src: '192.0.2.1', dst: '172.16.10.10', dport: 443 })).toBe(false);
+    // A schedule makes the whole match doubtful: no possible flows beside it.
+    expect(ruleOf(d, 'policy/1').match.possibleFlows).toBeUndefined();
     expect(ruleOf(d, 'policy/5').uncertain).toEqual([]);
     expect(d.diagnostics.filter((x) => x.level === 'warning').map((x) => x.line)).toContain(ruleOf(d, 'policy/1').origin.line);
   });
@@ -244,6 +253,8 @@ end`;
     const d = parse(`${ADDRESSES}${listening}\n${policies(['1', any('all')], ['2', any('edge')], ['3', accept('all', 'vip-ae1', '"HTTPS"')])}`);
     expect(ruleOf(d, 'policy/1').uncertain).toEqual(['VIP "vip-ae1" translates traffic to its address on only some of the policy\'s source interfaces']);
     expect(holds(ruleOf(d, 'policy/1'), { src: '198.51.100.7', dst: '203.0.113.10', dport: 443 })).toBe(true);
+    expect(certainlyHolds(ruleOf(d, 'policy/1'), { src: '198.51.100.7', dst: '203.0.113.10', dport: 443 })).toBe(false);
+    expect(certainlyHolds(ruleOf(d, 'policy/1'), { src: '198.51.100.7', dst: '172.16.10.11', dport: 443 })).toBe(true);
     expect(ruleOf(d, 'policy/2').uncertain).toEqual([]);
   });
 });

@@ -156,15 +156,25 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
   if (matchVip === true) possible.push(...vipTraffic);
   if (matchVip === true && reasons.length === 0) certainParts.push(() => vipTraffic);
 
-  const boundsDiffer = reasons.length > 0 && !sameFlows(certainParts.flatMap((part) => part()), possible);
+  const certain = reasons.length > 0 ? certainParts.flatMap((part) => part()) : possible;
+  const extra = certain === possible ? [] : subtractFlows(possible, certain);
+  const boundsDiffer = extra.length > 0;
   const uncertain = policyReasons.length === 0 && !boundsDiffer ? NONE : [...policyReasons, ...(boundsDiffer ? reasons : [])];
-  const rule = (ruleId: string, flows: HeaderSpace[], why: readonly string[]): Rule => {
+  // Objects resolved at run time (FQDN, geography, dynamic) leave what the policy certainly matches exact and add
+  // flows it may also match; a narrowing setting (schedule, users) makes the whole match doubtful.
+  const split = boundsDiffer && policyReasons.length === 0;
+  const rule = (ruleId: string, flows: HeaderSpace[], why: readonly string[], possibleFlows?: HeaderSpace[]): Rule => {
     for (const reason of why) ctx.report(entry.line, 'warning', `${ruleId}: ${reason}`);
     return {
       id: ruleId,
       action,
       // An exact-size copy: `flows` grew by `push`, which leaves room for many more spaces in each of 100,000 rules.
-      match: { flows: flows.slice(), ...(inTest ? { inInterface: inTest } : {}), ...(outTest ? { outInterface: outTest } : {}) },
+      match: {
+        flows: flows.slice(),
+        ...(possibleFlows ? { possibleFlows } : {}),
+        ...(inTest ? { inInterface: inTest } : {}),
+        ...(outTest ? { outInterface: outTest } : {}),
+      },
       enabled: f.value('status') !== 'disable',
       uncertain: why,
       ...(f.value('name') !== undefined ? { name: f.value('name') } : {}),
@@ -172,7 +182,7 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
       origin: ctx.origins.ofNode(entry),
     };
   };
-  const rules = [rule(id, possible, uncertain)];
+  const rules = [split ? rule(id, certain, uncertain, extra) : rule(id, possible, uncertain)];
   const natSetting = f.setting('nat');
   const nat = action.type === 'permit' && natSetting?.values[0] === 'enable' ? { nat: { setting: natSetting, pools: f.value('ippool') === 'enable' ? f.values('poolname') : [] } } : {};
   const vipOnly = subtractFlows(vipTraffic, possible);
@@ -307,8 +317,4 @@ function product(src: AddressSet, dst: AddressSet, service: readonly HeaderSpace
     out.push({ src, dst, proto: h.proto, sport: h.sport, dport: h.dport });
   }
   return out;
-}
-
-function sameFlows(a: readonly HeaderSpace[], b: readonly HeaderSpace[]): boolean {
-  return subtractFlows(b, a).length === 0 && subtractFlows(a, b).length === 0;
 }

@@ -109,6 +109,28 @@ ${table('firewall local-in-policy', ['1', ['intf "wan1"', 'srcaddr "noc"', 'dsta
     // https on admin-sport 8443: the NOC only, and of it only the trusted host; ssh (22): denied by policy 2.
     expect(sources).toEqual({ ping: ['192.0.2.0/24'], https: ['192.0.2.10'], ssh: [] });
   });
+
+  it('a local-in deny of a group with an FQDN blocks its exact members for sure; whom the name resolves to stays exposed', () => {
+    const d = parseDevice(`${INTERFACES}
+config firewall address
+    edit "blocked"
+        set subnet 198.51.100.0 255.255.255.0
+    next
+    edit "evil"
+        set type fqdn
+        set fqdn "evil.example"
+    next
+end
+config firewall addrgrp
+    edit "deny-list"
+        set member "blocked" "evil"
+    next
+end
+${table('firewall local-in-policy', ['1', ['intf "wan1"', 'srcaddr "deny-list"', 'dstaddr "all"', 'service "ALL"', 'schedule "always"']])}`);
+    const ssh = d.interfaces.find((i) => i.name === 'wan1')!.managementAccess!.find((a) => a.service === 'ssh')!;
+    expect(ssh.sources!.overlaps(AddressSet.parse('198.51.100.7'))).toBe(false);
+    expect(ssh.sources!.overlaps(AddressSet.parse('192.0.2.1'))).toBe(true);
+  });
 });
 
 describe('routes', () => {

@@ -34,9 +34,11 @@ export function canonicalKeyword(word: string): string {
 }
 
 export interface AddressField {
-  /** The addresses the field names; every address when it is absent, says Any, or names an unresolved keyword. */
+  /** The addresses the field certainly names; every address when it is absent or says Any. */
   readonly addresses: AddressSet;
-  /** Keywords the site profile does not define, by canonical name (`LocalSubnet`): the rule is then uncertain. */
+  /** Addresses beyond `addresses` it may also name: any address (of the keyword's family) for an unresolved keyword. */
+  readonly possible?: AddressSet;
+  /** Keywords the site profile does not define, by canonical name (`LocalSubnet`): they make `possible`. */
   readonly unresolved: readonly string[];
 }
 
@@ -67,6 +69,7 @@ export class AddressResolver {
 
   private read(values: readonly string[]): AddressField {
     let addresses = AddressSet.NONE;
+    let possible = AddressSet.NONE;
     const unresolved: string[] = [];
     let any = false;
     for (const value of values) {
@@ -84,11 +87,16 @@ export class AddressResolver {
         const name = canonicalKeyword(word);
         const known = this.keywords.get(name.toLowerCase());
         if (known) addresses = addresses.union(family ? known.only(family) : known);
-        else if (!unresolved.includes(name)) unresolved.push(name);
+        else {
+          // What the keyword stands for is outside the export: any address of its family, possibly.
+          possible = possible.union(family ? AddressSet.any(family) : AddressSet.any());
+          if (!unresolved.includes(name)) unresolved.push(name);
+        }
       }
     }
-    if (any || unresolved.length > 0) return { addresses: AddressSet.any(), unresolved };
-    return { addresses, unresolved: NO_KEYWORDS };
+    if (any) return ANY_FIELD;
+    if (unresolved.length === 0) return { addresses, unresolved: NO_KEYWORDS };
+    return { addresses, possible: possible.subtract(addresses), unresolved };
   }
 }
 

@@ -3,7 +3,8 @@
  * Any. Local and remote are relative to the host: an inbound rule's local port is the destination port and its
  * remote address the source; an outbound rule the other way round.
  */
-import { Ports, protocolNumber, Protocols, type HeaderSpace } from '../../src/model/header-space.js';
+import type { AddressSet } from '../../src/model/address-set.js';
+import { Ports, protocolNumber, Protocols, subtractFlows, type HeaderSpace } from '../../src/model/header-space.js';
 import type { IntervalSet } from '../../src/model/interval-set.js';
 import type { AddressField, AddressResolver } from './addresses.js';
 import type { WindowsRule } from './model.js';
@@ -12,8 +13,11 @@ import { portField, type PortField } from './ports.js';
 export class RuleValueError extends Error {}
 
 export interface RuleMatch {
+  /** The flows the rule certainly matches; with `whole`-match reasons, the flows it may match. */
   readonly flows: HeaderSpace[];
-  /** Why the rule may or may not match these flows (an undefined keyword, an interface type, IPsec …). */
+  /** Flows it may also match through keywords whose addresses or ports are outside the export (model RuleMatch). */
+  readonly possibleFlows?: HeaderSpace[];
+  /** Why (rule-graph Rule.uncertain): the whole match is doubtful when `possibleFlows` is absent. */
   readonly uncertain: readonly string[];
 }
 
@@ -30,23 +34,41 @@ export function ruleMatch(rule: WindowsRule, addresses: AddressResolver): RuleMa
   const remotePorts = portField(rule.remotePorts);
   const proto = protocolSet(protocol);
   const inbound = rule.direction === 'in';
-  const src = inbound ? remote.addresses : local.addresses;
-  const dst = inbound ? local.addresses : remote.addresses;
-  // ICMP flows carry the type in the destination-port dimension and the code in the source-port one (header-space.ts).
-  const flows =
-    rule.icmpTypes.length > 0
-      ? rule.icmpTypes.map((t) => ({ src, dst, proto, ...icmpTypeCode(t) }))
-      : [{ src, dst, proto, sport: inbound ? remotePorts.ports : localPorts.ports, dport: inbound ? localPorts.ports : remotePorts.ports }];
-  return { flows, uncertain: uncertainty(rule, protocol, local, remote, localPorts, remotePorts) };
+  const flowsOf = (la: AddressSet, ra: AddressSet, lp: IntervalSet, rp: IntervalSet): HeaderSpace[] => {
+    const src = inbound ? ra : la;
+    const dst = inbound ? la : ra;
+    if (src.isEmpty() || dst.isEmpty()) return [];
+    // ICMP flows carry the type in the destination-port dimension and the code in the source-port one (header-space.ts).
+    if (rule.icmpTypes.length > 0) return rule.icmpTypes.map((t) => ({ src, dst, proto, ...icmpTypeCode(t) }));
+    return lp.isEmpty() || rp.isEmpty() ? [] : [{ src, dst, proto, sport: inbound ? rp : lp, dport: inbound ? lp : rp }];
+  };
+  const flows = flowsOf(local.addresses, remote.addresses, localPorts.ports, remotePorts.ports);
+  const partial = keywordReasons(local, remote, localPorts, remotePorts);
+  const whole = wholeMatchReasons(rule, protocol);
+  if (partial.length === 0) return { flows, uncertain: whole };
+  // Every flow the keywords may add: the product of each field's certain and possible values, less the certain flows.
+  const mayMatch = flowsOf(mayName(local), mayName(remote), mayPorts(localPorts), mayPorts(remotePorts));
+  // A rule that is doubtful as a whole (an interface limit, IPsec) keeps one doubtful match over all of it.
+  if (whole.length > 0) return { flows: mayMatch, uncertain: [...whole, ...partial] };
+  return { flows, possibleFlows: subtractFlows(mayMatch, flows), uncertain: partial };
 }
 
-/** Why the rule may or may not match its flows; most rules have no reason, and get none without allocating. */
-function uncertainty(rule: WindowsRule, protocol: number | undefined, local: AddressField, remote: AddressField, localPorts: PortField, remotePorts: PortField): readonly string[] {
+const mayName = (f: AddressField): AddressSet => (f.possible ? f.addresses.union(f.possible) : f.addresses);
+const mayPorts = (f: PortField): IntervalSet => (f.possible ? f.ports.union(f.possible) : f.ports);
+
+/** Keywords whose addresses or ports are outside the export: what they add is possible, not certain. */
+function keywordReasons(local: AddressField, remote: AddressField, localPorts: PortField, remotePorts: PortField): readonly string[] {
+  if (local.unresolved.length + remote.unresolved.length + localPorts.reasons.length + remotePorts.reasons.length === 0) return NO_REASONS;
   const out: string[] = [];
   for (const word of local.unresolved) out.push(keywordReason(word));
   for (const word of remote.unresolved) if (!local.unresolved.includes(word)) out.push(keywordReason(word));
-  for (const word of localPorts.unknownKeywords) out.push(`unknown port keyword ${word}`);
-  for (const word of remotePorts.unknownKeywords) out.push(`unknown port keyword ${word}`);
+  for (const reason of [...localPorts.reasons, ...remotePorts.reasons]) if (!out.includes(reason)) out.push(reason);
+  return out;
+}
+
+/** Why the rule may or may not match at all; most rules have no reason, and get none without allocating. */
+function wholeMatchReasons(rule: WindowsRule, protocol: number | undefined): readonly string[] {
+  const out: string[] = [];
   if (rule.localPorts.length + rule.remotePorts.length > 0 && protocol !== TCP && protocol !== UDP) {
     out.push(`ports given for protocol ${rule.protocol ?? 'Any'}: Windows accepts ports only with TCP or UDP`);
   }

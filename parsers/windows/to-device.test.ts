@@ -132,32 +132,45 @@ describe('toDevices: rule semantics', () => {
     expect(smb!.match.flows[0]!.src.toStrings()).toEqual(['10.0.0.0/8']);
   });
 
-  it('leaves a rule with an undefined keyword uncertain, with any address for it, and says so once per keyword', () => {
+  it('leaves a rule with an undefined keyword certain for its known addresses, possibly any IPv4 address for the keyword, and says so once per keyword', () => {
     const d = devices(policy([
-      'v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=23456|RA4=DefaultGateway|Name=a|',
+      'v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=23456|RA4=DefaultGateway|RA4=192.0.2.9|Name=a|',
       'v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=23457|RA4=DefaultGateway|Name=b|',
       'v2.30|Action=Allow|Active=FALSE|Dir=In|Protocol=6|LPort=23458|RA4=DNS|Name=c|',
     ]))[0]!;
-    const [a] = inbound(d).rules;
+    const [a, b] = inbound(d).rules;
     expect(a!.uncertain).toEqual(['address keyword DefaultGateway is not defined in the site profile (addressKeywords)']);
-    expect(a!.match.flows[0]!.src.isAnyOfItsFamilies()).toBe(true);
+    expect(a!.match.flows.map((h) => h.src.toString())).toEqual(['192.0.2.9']);
+    expect(a!.match.possibleFlows!.map((h) => h.src.toString())).toEqual(['0.0.0.0-192.0.2.8, 192.0.2.10-255.255.255.255']);
+    expect(b!.match.flows).toEqual([]);
+    expect(decide(d, 'in', '192.0.2.9', '203.0.113.10', 23456)).toMatchObject({ decision: 'permit', rule: 'a', uncertain: false });
     expect(decide(d, 'in', '192.0.2.1', '203.0.113.10', 23456)).toMatchObject({ decision: 'deny', uncertain: true });
+    expect(decide(d, 'in', '2001:db8::1', '2001:db8::10', 23456)).toMatchObject({ decision: 'deny', uncertain: false });
     // The disabled rule's keyword is not worth a warning: it never matches.
     expect(d.diagnostics).toEqual([
       { line: 1, level: 'warning', message: 'address keyword DefaultGateway is not defined in the site profile (addressKeywords): 2 rules are uncertain' },
     ]);
   });
 
-  it('opens no static port for a port keyword, and the numbers given beside it', () => {
+  it('opens a port keyword\'s ports possibly, over their real range, and the numbers given beside it certainly', () => {
     const d = devices(policy([
       'v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC|Name=rpc|',
       'v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC-EPMap|LPort=5061|Name=mixed|',
+      'v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=Teredo|Name=teredo|',
     ]))[0]!;
-    const [rpc, mixed] = inbound(d).rules;
-    expect(rpc!.uncertain).toEqual([]);
-    expect(rpc!.match.flows[0]!.dport.isEmpty()).toBe(true);
+    const [rpc, mixed, teredo] = inbound(d).rules;
+    expect(rpc!.uncertain).toEqual(['port keyword RPC (dynamic RPC ports): Windows assigns its ports at run time (49152-65535)']);
+    expect(rpc!.match.flows).toEqual([]);
+    expect(rpc!.match.possibleFlows!.map((h) => Ports.format(h.dport))).toEqual(['49152-65535']);
     expect(Ports.format(mixed!.match.flows[0]!.dport)).toBe('5061');
-    expect(decide(d, 'in', '192.0.2.1', '203.0.113.10', 50000).decision).toBe('deny');
+    expect(mixed!.match.possibleFlows!.map((h) => Ports.format(h.dport))).toEqual(['135']);
+    // The Teredo client's UDP port is dynamic (GetTeredoPort): any port, possibly.
+    expect(teredo!.match.possibleFlows!.map((h) => Ports.format(h.dport))).toEqual(['any']);
+    // The Edge's media range lies in the dynamic RPC range: whether the RPC rule opens it is uncertain, not "closed".
+    expect(decide(d, 'in', '192.0.2.1', '203.0.113.10', 50000)).toMatchObject({ decision: 'deny', uncertain: true });
+    expect(decide(d, 'in', '192.0.2.1', '203.0.113.10', 5061)).toMatchObject({ decision: 'permit', rule: 'mixed', uncertain: false });
+    expect(decide(d, 'in', '192.0.2.1', '203.0.113.10', 8080)).toMatchObject({ decision: 'deny', uncertain: false });
+    expect(d.diagnostics.filter((x) => x.message.startsWith('port keyword')).map((x) => x.level)).toEqual(['info', 'info', 'info']);
   });
 
   it('puts ICMP type and code into the port dimensions, one header space per type:code', () => {

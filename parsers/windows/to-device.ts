@@ -16,7 +16,7 @@ import type { ParseOptions } from '../index.js';
 import { ParseError } from '../parse-error.js';
 import { AddressError, AddressResolver } from './addresses.js';
 import { WINDOWS_PROFILES, type SourceRef, type WindowsPolicy, type WindowsProfileName, type WindowsRule } from './model.js';
-import { PortValueError } from './ports.js';
+import { PORT_KEYWORD_REASONS, PortValueError } from './ports.js';
 import { ruleMatch, RuleValueError } from './rule-match.js';
 
 /** Windows' own defaults for what a profile does not set. */
@@ -126,7 +126,7 @@ function convertRule(r: WindowsRule, file: string, addresses: AddressResolver, i
   const rule: Rule = {
     id,
     action: r.action === 'block' ? DENY : PERMIT,
-    match: { flows: match.flows },
+    match: match.possibleFlows ? { flows: match.flows, possibleFlows: match.possibleFlows } : { flows: match.flows },
     enabled: r.enabled,
     uncertain: match.uncertain,
     name: ownCopy(r.displayName),
@@ -167,7 +167,7 @@ function uniqueId(seen: Map<string, number>, id: string): string {
 }
 
 /**
- * One warning per distinct reason an enabled rule is uncertain, at the first such rule, with how many share it:
+ * One warning (information, for a known port keyword) per distinct reason an enabled rule is uncertain, at the first such rule, with how many share it:
  * an export where 200 rules name `LocalSubnet` needs one line in the report, not 200. Disabled rules never match.
  */
 function uncertaintyDiagnostics(rules: readonly Converted[]): Diagnostic[] {
@@ -182,7 +182,7 @@ function uncertaintyDiagnostics(rules: readonly Converted[]): Diagnostic[] {
   }
   return [...byReason].map(([reason, { line, count }]) => ({
     line,
-    level: 'warning',
+    level: PORT_KEYWORD_REASONS.has(reason) ? 'info' : 'warning',
     message: `${reason}: ${count === 1 ? 'this rule is' : `${count} rules are`} uncertain`,
   }));
 }

@@ -44,6 +44,17 @@ describe('edge-traversal', () => {
     expect(audit([], v6).map((x) => [x.flow.protocol, x.flow.dport])).toEqual([['ipv6-icmp [edge traversal]', '1']]);
   });
 
+  it('is low for a port keyword, which possibly matches its ports, and keeps the certain part of the same rule medium', () => {
+    // The Teredo client's port is dynamic: the rule possibly lets unsolicited UDP in on any port.
+    const teredo = audit(['v2.26|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=Teredo|App=%SystemRoot%\\system32\\svchost.exe|Svc=iphlpsvc|Name=CoreNet-Teredo-In|Edge=TRUE|']);
+    expect(teredo.map((x) => [x.severity, x.flow.to, x.flow.dport, x.evidence[0]!.effect]).sort()).toEqual([
+      ['low', 'access-edge', 'any', 'uncertain'],
+      ['low', 'edge-internal', 'any', 'uncertain'],
+    ]);
+    const mixed = audit(['v2.26|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=5061|LPort=RPC-EPMap|LA4=203.0.113.10|Name=m|Edge=TRUE|']);
+    expect(mixed.map((x) => [x.severity, x.evidence[0]!.effect])).toEqual([['medium', 'permits']]);
+  });
+
   it('is low when the rule is uncertain', () => {
     const f = audit(['v2.26|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=3544|RA4=Intranet|Name=u|Edge=TRUE|']);
     expect(f.map((x) => [x.severity, x.evidence[0]!.effect])).toEqual([['low', 'uncertain'], ['low', 'uncertain']]);

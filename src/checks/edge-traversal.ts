@@ -1,6 +1,6 @@
 import { intersectFlows, Ports, Protocols, type HeaderSpace } from '../model/header-space.js';
 import type { Family } from '../model/address-set.js';
-import type { Filter, Rule } from '../model/rule-graph.js';
+import { mayMatch, type Filter, type Rule } from '../model/rule-graph.js';
 import { evaluatePath } from '../engine/evaluate.js';
 import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
@@ -51,13 +51,16 @@ function* traversingRules(ctx: AuditContext, qp: QueryPath): Generator<Traversal
   for (const filter of qp.path.filters) {
     for (const rule of candidateRules(filter, [qp.space])) {
       if (!rule.enabled || !rule.edgeTraversal || rule.action.type !== 'permit' || !appliesTo(rule, pathCtx)) continue;
-      const own = intersectFlows([qp.space], rule.match.flows.filter((h) => carriesFamily(h, qp.family)));
+      // What the rule may match counts: a possible match possibly lets unsolicited traffic in.
+      const own = intersectFlows([qp.space], mayMatch(rule.match).filter((h) => carriesFamily(h, qp.family)));
       if (own.length === 0) continue;
       // Several allow rules may match a flow; if any of them traverses the edge, unsolicited traffic of that flow
       // is let in. So what counts is that the flow is permitted at all, not which allow rule is named for it.
       const open = evaluatePath(ctx.device, qp.path.filters, own, pathCtx).filter((o) => o.decision === 'permit' || o.uncertainty.some((u) => u.rule === rule));
       if (open.length === 0) continue;
-      const certain = rule.uncertain.length === 0 && open.some((o) => o.decision === 'permit' && o.uncertainty.length === 0);
+      // Certain only for flows the rule matches for certain (all of them, unless its match is doubtful).
+      const surely = rule.uncertain.length === 0 || rule.match.possibleFlows ? rule.match.flows : [];
+      const certain = open.some((o) => o.decision === 'permit' && o.uncertainty.length === 0 && intersectFlows(o.flows, surely).length > 0);
       yield { filter, rule, reached: open.flatMap((o) => o.flows), certain };
     }
   }
@@ -75,7 +78,8 @@ function carriesFamily(h: HeaderSpace, family: Family): boolean {
 function traversalFinding(check: Check, ctx: AuditContext, filter: Filter, rule: Rule, to: FlowEnd, reached: readonly HeaderSpace[], certain: boolean): Finding {
   const proto = reached.map((h) => h.proto).reduce((a, b) => a.union(b));
   const dport = reached.map((h) => h.dport).reduce((a, b) => a.union(b));
-  const addresses = (pick: (h: HeaderSpace) => HeaderSpace['src']) => rule.match.flows.flatMap((h) => (pick(h).isAnyOfItsFamilies() ? ['any'] : pick(h).toStrings()));
+  const fields = mayMatch(rule.match);
+  const addresses = (pick: (h: HeaderSpace) => HeaderSpace['src']) => fields.flatMap((h) => (pick(h).isAnyOfItsFamilies() ? ['any'] : pick(h).toStrings()));
   return finding({
     check: check.id,
     severity: certain ? check.defaultSeverity : 'low',
@@ -88,7 +92,7 @@ function traversalFinding(check: Check, ctx: AuditContext, filter: Filter, rule:
       to: to.role,
       src: addresses((h) => h.src),
       dst: addresses((h) => h.dst),
-      dport: rule.match.flows.map((h) => Ports.format(h.dport)).join(' | '),
+      dport: fields.map((h) => Ports.format(h.dport)).join(' | '),
     },
     message: `line ${rule.origin.line} (${filter.name}${rule.name ? `, "${rule.name}"` : ''}) allows edge traversal: unsolicited ${Protocols.format(proto)} ${proto.isSubsetOf(Protocols.only(1, 58)) ? `type ${Ports.format(dport)}` : `port ${Ports.format(dport)}`} from the Internet ${certain ? '' : 'possibly '}reaches ${to.role}${to.addresses ? ` (${to.addresses.toString()})` : ''} through NAT traversal (Teredo), past the perimeter firewall.${rule.scope ? ` The rule is limited to ${rule.scope}.` : ''}`,
     evidence: [originEvidence(rule.origin, certain ? 'permits' : 'uncertain')],

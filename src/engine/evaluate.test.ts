@@ -151,6 +151,46 @@ describe('uncertain rules', () => {
   });
 });
 
+describe('rules with certain flows and possible extra flows', () => {
+  // A permit to a group {Edge host, FQDN object}: the host certainly, any other address possibly.
+  const fqdn = 'fqdn sip.partner.example: resolved by DNS at run time';
+  const edgeOrFqdn = (action: RuleAction) =>
+    rule(action, { ...tcp(5061), ...to('203.0.113.10') }, { possibleFlows: [headerSpace({ family: 'ipv4', ...tcp(5061), dst: AddressSet.any('ipv4').subtract(AddressSet.parse('203.0.113.10')) })], uncertain: [fqdn] });
+
+  it('decides the certain part exactly and makes only the possible part uncertain', () => {
+    const r = edgeOrFqdn(permit);
+    const d = device(filter('FWD', [r], 'deny', 1));
+    const edge = run(d, query(5061, 5061, '203.0.113.10'));
+    expect(edge.map((o) => [o.decision, o.decidedBy?.rule, o.uncertainty.length])).toEqual([['permit', r, 0]]);
+    const other = run(d, query(5061, 5061, '198.51.100.7'));
+    expect(other.map((o) => [o.decision, o.uncertainty.map((u) => [u.rule, u.reason])])).toEqual([['deny', [[r, `${fqdn} (t.rules:${r.origin.line})`]]]]);
+  });
+
+  it('lets flows it only may match go on to the next rule, which decides them, uncertainly', () => {
+    const r = edgeOrFqdn(deny);
+    const after = rule(permit, tcp(5061));
+    const out = run(device(filter('FWD', [r, after], 'deny', 1)), [headerSpace({ family: 'ipv4', ...tcp(5061), dst: AddressSet.parse('203.0.113.8/30') })]);
+    const summary = out.map((o) => [o.decision, o.flows.map((h) => h.dst.toString()).join(' '), o.decidedBy?.rule === r, o.uncertainty.length]);
+    expect(summary.sort()).toEqual([
+      ['deny', '203.0.113.10', true, 0],
+      ['permit', '203.0.113.8/31, 203.0.113.11', false, 1],
+    ].sort());
+  });
+
+  it('is found by the rule index through its possible flows alone', () => {
+    const r = rule(permit, {}, { flows: [], possibleFlows: query(5061, 5061), uncertain: [fqdn] });
+    const d = device(filter('FWD', [r], 'deny', 1));
+    expect(candidateRules(d.filters.get('FWD')!, query(5061, 5061))).toEqual([r]);
+    expect(run(d, query(5061, 5061))[0]!.uncertainty).toHaveLength(1);
+  });
+
+  it('keeps the old meaning without possible flows: the whole match is doubtful', () => {
+    const r = rule(permit, { ...tcp(5061), ...to('203.0.113.10') }, { uncertain: ['time-range business-hours'] });
+    const out = run(device(filter('FWD', [r], 'deny', 1)), query(5061, 5061, '203.0.113.10'));
+    expect(out.map((o) => [o.decision, o.uncertainty.length])).toEqual([['deny', 1]]);
+  });
+});
+
 describe('targets whose effect is unknown', () => {
   it('makes every verdict on the flows they match uncertain, even with an exact match', () => {
     const queue = rule({ type: 'unknown', target: 'NFQUEUE' }, tcp(5061));

@@ -130,8 +130,9 @@ function ambiguousTranslation(outcomes: Outcome[], rule: NatRule): Outcome[] {
 
 /**
  * First-match evaluation of one filter. Flows no rule decides get the default action, or go back to the
- * caller (`returned`) for filters that are only called. Uncertain rules are recorded as overlays and
- * otherwise treated as not matching, so the evaluation continues on the "does not match" branch.
+ * caller (`returned`) for filters that are only called. What a rule only may match (a wholly doubtful rule's
+ * flows, or another rule's `possibleFlows`) is recorded as an overlay and otherwise treated as not matched, so the
+ * evaluation continues on the "does not match" branch; what it certainly matches is decided exactly.
  */
 function evaluateFilter(
   device: Device,
@@ -149,12 +150,17 @@ function evaluateFilter(
   for (const rule of candidateRules(inDecisionOrder(filter), flows)) {
     if (remaining.length === 0) break;
     if (!rule.enabled || !appliesTo(rule, ctx)) continue;
-    const hit = intersectFlows(remaining, rule.match.flows);
-    if (hit.length === 0) continue;
     const action = rule.action;
     if (action.type === 'continue') continue;
-    if (rule.uncertain.length > 0 || action.type === 'unknown') {
-      const effect = action.type === 'permit' || action.type === 'deny' ? action.type : 'unknown';
+    const effect = action.type === 'permit' || action.type === 'deny' ? action.type : 'unknown';
+    const possible = rule.match.possibleFlows;
+    if (possible && possible.length > 0) {
+      const maybe = subtractFlows(intersectFlows(remaining, possible), rule.match.flows);
+      if (maybe.length > 0) overlays.push({ rule, flows: maybe, effect, stage: 0 });
+    }
+    const hit = intersectFlows(remaining, rule.match.flows);
+    if (hit.length === 0) continue;
+    if ((rule.uncertain.length > 0 && !possible) || action.type === 'unknown') {
       overlays.push({ rule, flows: hit, effect, stage: 0 });
       continue;
     }

@@ -1,5 +1,5 @@
 import type { FlowSet } from '../model/header-space.js';
-import type { Filter, Rule } from '../model/rule-graph.js';
+import { mayMatch, type Filter, type Rule } from '../model/rule-graph.js';
 
 /**
  * Finds the rules of a filter that can possibly match a flow set, in rule order, without scanning every
@@ -103,7 +103,8 @@ function buildIndex(rules: readonly Rule[]): Index {
   const index: Index = { boxes, byDst: cls(), bySrc: cls(), byPort: cls(), wide: [] };
   rules.forEach((rule, id) => {
     const at = id * WIDTH;
-    if (!writeBox(boxes, at, rule.match.flows)) return; // matches nothing: in no class, never a candidate
+    // A rule is a candidate for the flows it may match, not only those it certainly matches.
+    if (!writeBox(boxes, at, mayMatch(rule.match))) return; // matches nothing: in no class, never a candidate
     const oneBlock = (lo: number, hi: number, flag: number) => (boxes[at + F.v6]! & flag) === 0 && lo >= 0 && Math.floor(lo / 65536) === Math.floor(hi / 65536);
     const firstBucket = boxes[at + F.dportLo]! >> PORT_BUCKET_BITS;
     const lastBucket = boxes[at + F.dportHi]! >> PORT_BUCKET_BITS;

@@ -54,8 +54,16 @@ export interface InterfaceMatch {
 export type ConnectionState = 'new' | 'established' | 'related' | 'invalid' | 'untracked';
 
 export interface RuleMatch {
-  /** The flows the rule matches: a union, because some matches (`-m multiport --ports`) are not one product. */
+  /**
+   * The flows the rule matches for certain: a union, because some matches (`-m multiport --ports`) are not one
+   * product. (For a rule whose whole match is doubtful, see `Rule.uncertain`: the flows it would match.)
+   */
   readonly flows: FlowSet;
+  /**
+   * Flows the rule may ALSO match, beyond `flows`, for the reasons in `Rule.uncertain`: a group holding a host and
+   * an FQDN object certainly matches the host and possibly any address the name resolves to. Absent = none.
+   */
+  readonly possibleFlows?: FlowSet;
   readonly inInterface?: InterfaceMatch;
   readonly outInterface?: InterfaceMatch;
   /** The connection states the rule matches; absent = all. The audit is about new connections. */
@@ -70,9 +78,15 @@ export interface Rule {
   /** Disabled rules (ASA `inactive`, FortiGate `status disable`, Windows `Enabled=No`) never match. */
   readonly enabled: boolean;
   /**
-   * Why the parser cannot say exactly which flows the rule matches (an unknown match module, a time
-   * range, an ipset whose members are not in the export). Non-empty means: the rule may or may not
-   * match the flows in `match`, and every verdict that depends on it is reported as uncertain.
+   * Why the parser cannot say exactly which flows the rule matches. Two meanings, told apart by
+   * `match.possibleFlows`:
+   * - absent: the WHOLE match is doubtful (a time range, an unknown match module, an ipset whose members are not
+   *   in the export): the rule may or may not match the flows in `match.flows`;
+   * - present: `match.flows` is matched for certain and these reasons concern only `match.possibleFlows` (an FQDN
+   *   or a run-time address beside exact members, a port keyword whose ports are assigned at run time).
+   * A rule that has both (an FQDN object and a time range) is wholly doubtful: the parser puts every flow it may
+   * match in `match.flows`, all the reasons here, and no `possibleFlows`.
+   * Every verdict that depends on a doubtful flow is reported as uncertain; verdicts on certain flows are exact.
    */
   readonly uncertain: readonly string[];
   readonly name?: string;
@@ -207,6 +221,11 @@ export interface Route {
 export interface DevicePartition {
   readonly kind: 'vdom' | 'firewall-profile';
   readonly name: string;
+}
+
+/** Every flow the rule may match: its certain flows and its possible ones (what an index or a breadth test must see). */
+export function mayMatch(match: RuleMatch): FlowSet {
+  return match.possibleFlows && match.possibleFlows.length > 0 ? [...match.flows, ...match.possibleFlows] : match.flows;
 }
 
 export function countRules(device: Device): number {
