@@ -98,8 +98,12 @@ program
   .option('--profile-name <name>', 'the Windows Firewall profile (Domain, Private, Public; default: the site profile\'s firewallProfile)')
   .option('--profile <file>', 'site profile, for what the export cannot say (Windows address keywords); default: found as check finds it')
   .option('--json', 'print the decision as JSON')
+  .addOption(new Option('--expect <decision>', 'exit 1 unless the decision is this one, and certain').choices(['permit', 'deny']))
   .action((file: string, opts) => {
-    process.stdout.write(runTrace(file, opts).output);
+    const { output, exitCode, failure } = runTrace(file, opts);
+    process.stdout.write(output);
+    if (failure) process.stderr.write(`edge-audit: ${failure}\n`);
+    process.exitCode = exitCode;
   });
 
 program
