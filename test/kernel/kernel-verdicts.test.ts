@@ -407,6 +407,8 @@ describeLab('kernel verdicts (network namespaces) equal edge-audit trace', () =>
       console.log(`kernel-verdicts: ${name}: ${ok}/${cmp.length} agree${unsure.length ? `; uncertain in edge-audit (kernel informative): ${unsure.join(', ')}` : ''}`);
     }
     console.log(`kernel-verdicts: total ${agree}/${compared} probes agree, ${uncertain} uncertain`);
+    const traced = [...results.values()].flat().filter((r) => r.kernel.trace !== '-' && r.kernel.trace !== 'none' && r.audit.uncertain.length === 0).length;
+    console.log(`kernel-verdicts: deciding line and path compared on ${traced} probes`);
     const untraced = [...results.values()].flat().filter((r) => r.kernel.trace === '-').length;
     if (untraced > 0) console.warn(`kernel-verdicts: deciding lines NOT compared for ${untraced} probes: the kernel's rule tracing needs iptables-nft and xtables-monitor`);
   });
