@@ -154,6 +154,31 @@ describe('exit codes', () => {
     expect(run(['fixtures/iptables/network-firewall/exposed-23456.rules', '-f', 'json', '--fail-on', 'info', '-s']).code).toBe(0);
     expect(run(['fixtures/iptables/network-firewall/exposed-23456.rules', '-f', 'json'], { env: { EDGE_AUDIT_SOFT_FAIL: 'true' } }).code).toBe(0);
   });
+
+  it('--fail-on-uncertain exits 1 on an uncertain requirement, unless --soft-fail', () => {
+    // uncertain.rules: one requirement uncertain (an ipset), its only finding medium, below the default threshold.
+    const dir = scratch({ 'fw.rules': 'uncertain.rules', 'ok.rules': 'compliant.rules' });
+    const plain = run(['fw.rules', '-f', 'json'], { cwd: dir });
+    expect(plain.code).toBe(0);
+    expect(report(plain).summary.requirements.uncertain).toBe(1);
+    expect(report(plain).summary.highestSeverity).toBe('medium');
+    expect(run(['fw.rules', '-f', 'json', '--fail-on-uncertain'], { cwd: dir }).code).toBe(1);
+    expect(run(['fw.rules', '-f', 'json', '--fail-on-uncertain', '--soft-fail'], { cwd: dir }).code).toBe(0);
+    expect(run(['ok.rules', '-f', 'json', '--fail-on-uncertain'], { cwd: dir }).code).toBe(0);
+  }, 30_000);
+
+  it('failOnUncertain in the configuration file and EDGE_AUDIT_FAIL_ON_UNCERTAIN do the same; stderr says why the run fails', () => {
+    const dir = scratch({ 'fw.rules': 'uncertain.rules', 'ok.rules': 'compliant.rules' });
+    expect(run(['fw.rules', '-f', 'json'], { cwd: dir, env: { EDGE_AUDIT_FAIL_ON_UNCERTAIN: 'yes' } }).code).toBe(1);
+    expect(run(['fw.rules', '-f', 'json'], { cwd: dir, env: { EDGE_AUDIT_FAIL_ON_UNCERTAIN: 'sometimes' } })).toMatchObject({ code: 2, stderr: 'edge-audit: EDGE_AUDIT_FAIL_ON_UNCERTAIN: "sometimes" is not true or false\n' });
+    writeFileSync(join(dir, '.edge-audit.json'), JSON.stringify({ failOnUncertain: true }));
+    // With every report in a file, stderr says why the run fails.
+    const fromFile = run(['fw.rules', '-f', 'json', '-o', 'report.json'], { cwd: dir });
+    expect(fromFile).toMatchObject({ code: 1, stderr: 'edge-audit: 1 finding(s) (1 medium); exit 1: 1 uncertain requirement(s) (fail-on-uncertain)\n' });
+    expect(run(['ok.rules', '-f', 'json', '-o', 'report.json'], { cwd: dir })).toMatchObject({ code: 0, stderr: 'edge-audit: 0 finding(s); exit 0: none unwaived at or above high, no uncertain requirement\n' });
+    // The environment overrides the file.
+    expect(run(['fw.rules', '-f', 'json'], { cwd: dir, env: { EDGE_AUDIT_FAIL_ON_UNCERTAIN: 'false' } }).code).toBe(0);
+  }, 30_000);
 });
 
 describe('configuration', () => {

@@ -179,6 +179,81 @@ describe('edge-audit trace', () => {
     expect(t.rule.text).toContain('--dport 23456');
   });
 
+  describe('RETURN and goto back to a built-in chain: its policy decides, and the path names the rules that led there', () => {
+    // test/kernel/return-policy.rules: FORWARD DROP, INPUT ACCEPT (the kernel-verdicts test runs the same packets).
+    const rules = 'test/kernel/return-policy.rules';
+    const trace = (dst: string, dport: number, iface: string[]) =>
+      JSON.parse(run(['trace', rules, '--src', '198.51.100.7', '--dst', dst, '--proto', 'tcp', '--dport', String(dport), ...iface, '--json']).stdout);
+    const steps = (t: { path: { filter: string; decision: string; rule: { line: number } | null; default: boolean }[] }) =>
+      t.path.map((s) => `${s.filter} ${s.decision} ${s.rule?.line ?? '-'}${s.default ? ' default' : ''}`);
+    const through = ['--in', 'eth0', '--out', 'eth1'];
+
+    it('RETURN in FORWARD: the DROP policy, not the RETURN rule, decides', () => {
+      const t = trace('203.0.113.10', 31337, through);
+      expect(t).toMatchObject({ decision: 'deny', default: true, rule: null, filter: 'FORWARD' });
+      expect(steps(t)).toEqual(['FORWARD return 11', 'FORWARD deny 4 default']);
+    });
+
+    it('RETURN in INPUT: the ACCEPT policy permits', () => {
+      const t = trace('198.51.100.1', 22, ['--in', 'eth0']);
+      expect(t).toMatchObject({ decision: 'permit', default: true, rule: null });
+      expect(steps(t)).toEqual(['INPUT return 8', 'INPUT permit 3 default']);
+    });
+
+    it('RETURN in a chain reached by goto, and the end of such a chain, go to the policy, skipping the ACCEPT after the goto', () => {
+      expect(steps(trace('203.0.113.10', 5061, through))).toEqual(['FORWARD jump 12', 'LYNC-EXT return 19', 'FORWARD deny 4 default']);
+      // FED returns into LYNC-EXT (a call), whose end returns to FORWARD's policy (a goto).
+      expect(steps(trace('203.0.113.11', 5269, through))).toEqual(['FORWARD jump 12', 'FORWARD deny 4 default']);
+      expect(steps(trace('203.0.113.10', 5269, through))).toEqual(['FORWARD jump 12', 'LYNC-EXT jump 20', 'FED permit 16']);
+    });
+
+    it('says so in the text output', () => {
+      const r = run(['trace', rules, '--src', '198.51.100.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '31337', ...through]);
+      expect(r.stdout).toBe(
+        [
+          'DENY',
+          `  FORWARD: return (${rules}:11: -A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 31337 -j RETURN)`,
+          `  FORWARD: deny by default policy (${rules}:4: :FORWARD DROP [0:0])`,
+          '',
+        ].join('\n'),
+      );
+    });
+  });
+
+  describe('--expect', () => {
+    const packet = ['--src', '198.51.100.7', '--dst', '203.0.113.11', '--proto', 'tcp', '--dport', '5269', '--in', 'eth0', '--out', 'eth1'];
+
+    it('exits 0 when the decision is the one expected, and 1 with the trace and one line saying why when it is not', () => {
+      const ok = run(['trace', `${fw}/compliant.rules`, ...packet, '--expect', 'permit']);
+      expect([ok.code, ok.stderr]).toEqual([0, '']);
+      expect(ok.stdout).toMatch(/^PERMIT\n/);
+      const wrong = run(['trace', `${fw}/gap.rules`, ...packet, '--expect', 'permit', '--json']);
+      expect(wrong.code).toBe(1);
+      expect(JSON.parse(wrong.stdout).decision).toBe('deny');
+      expect(wrong.stderr).toBe('edge-audit: expected permit, got deny (by the default policy of FORWARD)\n');
+      const rule = run(['trace', `${fw}/compliant.rules`, ...packet, '--expect', 'deny']);
+      expect(rule.code).toBe(1);
+      expect(rule.stderr).toMatch(/^edge-audit: expected deny, got permit \(by fixtures\/iptables\/network-firewall\/compliant\.rules:\d+\)\n$/);
+    });
+
+    it('exits 1 on an uncertain decision, even the expected one: it cannot be asserted', () => {
+      // uncertain.rules: an ipset whose members the export does not list decides this packet (deny, unless it matches).
+      for (const expected of ['deny', 'permit']) {
+        const r = run(['trace', `${fw}/uncertain.rules`, ...packet, '--expect', expected, '--json']);
+        expect(JSON.parse(r.stdout).uncertain.length).toBeGreaterThan(0);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(new RegExp(`^edge-audit: expected ${expected}, got deny, uncertain \\(by the default policy of FORWARD\\): an uncertain decision cannot be asserted \\(may change if: .*ipset.*\\)\\n$`));
+      }
+    });
+
+    it('refuses a value other than permit or deny (exit 2)', () => {
+      const r = run(['trace', `${fw}/compliant.rules`, ...packet, '--expect', 'allow']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("'--expect <decision>' argument 'allow' is invalid. Allowed choices are permit, deny.");
+      expect(r.stdout).toBe('');
+    });
+  });
+
   it('refuses a port for a protocol without ports, and a missing --dport', () => {
     expect(run(['trace', `${fw}/gap.rules`, '--src', '1.2.3.4', '--dst', '5.6.7.8', '--proto', 'icmp', '--dport', '80', '--in', 'eth0']).code).toBe(2);
     expect(run(['trace', `${fw}/gap.rules`, '--src', '1.2.3.4', '--dst', '5.6.7.8', '--proto', 'tcp', '--in', 'eth0']).code).toBe(2);

@@ -1,7 +1,7 @@
 /**
  * `-j TARGET` / `-g CHAIN` → RuleAction, for the filtering tables (filter, mangle, raw).
  */
-import type { Decision, RuleAction } from '../../src/model/rule-graph.js';
+import type { RuleAction } from '../../src/model/rule-graph.js';
 import type { TargetSpec } from './rule-options.js';
 import type { ChainDecl } from './save-file.js';
 import { displayWord } from './tokenize.js';
@@ -14,10 +14,6 @@ export interface TargetContext {
   readonly tablePrefix: string;
   readonly table: string;
   readonly chains: ReadonlyMap<string, ChainDecl>;
-  /** The chain the rule is in. */
-  readonly chain: ChainDecl;
-  /** What the chain's policy decides, for `-j RETURN` in a built-in chain. */
-  readonly policy: Decision | undefined;
 }
 
 export interface ConvertedTarget {
@@ -88,8 +84,8 @@ export function convertTarget(target: TargetSpec | undefined, ctx: TargetContext
     case 'REJECT':
       return AS_REJECT;
     case 'RETURN':
-      // In a built-in chain RETURN hands the packet to the chain policy (iptables(8) "TARGETS").
-      if (ctx.chain.builtin) return ctx.policy === 'deny' ? AS_DENY : AS_PERMIT;
+      // In a built-in chain RETURN hands the packet to the chain policy (iptables(8) "TARGETS"): the engine gives
+      // flows that come back out of an attached filter its default, and names the RETURN rule, as the kernel does.
       return AS_RETURN;
     case 'QUEUE':
     case 'NFQUEUE':

@@ -81,10 +81,10 @@ describe('targets', () => {
     expect(d.diagnostics).toContainEqual({ line: 19, level: 'warning', message: `ipv4/filter/FORWARD/13: ${fwd[12]!.uncertain[0]}` });
   });
 
-  it('RETURN in a user chain → return; in a built-in chain it hands over to the policy', () => {
+  it('RETURN is a return in user and built-in chains alike (the engine hands what a built-in chain returns to its policy)', () => {
     expect(filter(d, 'ipv4/filter/EDGE').rules[0]!.action).toEqual({ type: 'return' });
-    expect(fwd[13]!.action).toEqual({ type: 'deny' }); // FORWARD DROP
-    expect(filter(d, 'ipv4/filter/OUTPUT').rules[0]!.action).toEqual({ type: 'permit' }); // OUTPUT ACCEPT
+    expect(fwd[13]!.action).toEqual({ type: 'return' }); // FORWARD DROP decides, not this rule
+    expect(filter(d, 'ipv4/filter/OUTPUT').rules[0]!.action).toEqual({ type: 'return' });
   });
 
   it('rule ids are 1-based positions per chain; origin is the line, verbatim', () => {

@@ -119,6 +119,7 @@ class BlockConverter {
     for (const decl of block.chains.keys()) byChain.set(decl, []);
     for (const r of block.rules) byChain.get(r.chain)!.push(r);
 
+    const targetContext: TargetContext = { tablePrefix: this.prefix, table: block.table, chains: block.chains };
     const out: Filter[] = [];
     for (const decl of block.chains.values()) {
       const origin = this.origin(decl);
@@ -133,13 +134,6 @@ class BlockConverter {
         }
         policy = decl.policy === 'DROP' ? 'deny' : 'permit';
       }
-      const targetContext: TargetContext = {
-        tablePrefix: this.prefix,
-        table: block.table,
-        chains: block.chains,
-        chain: decl,
-        policy,
-      };
       // One flat prefix per chain, so each rule id is one short string on top of it.
       const idPrefix = `${this.prefix}/${decl.name}/`;
       const lines = byChain.get(decl.name)!;

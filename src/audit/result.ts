@@ -63,11 +63,12 @@ export function originEvidence(origin: Origin, effect: Evidence['effect']): Evid
 
 /**
  * The rule that decided, or the filter's default (where the policy is declared, else the filter's own header),
- * preceded by the jumps that led there, so a reviewer sees why the deciding chain was reached at all.
+ * preceded by the jumps that led there (and, for a default, the goto and RETURN rules that sent the flow back to
+ * it), so a reviewer sees why the deciding chain was reached at all.
  */
 export function deciderEvidence(d: Decider, decision: 'permit' | 'deny', file: string): Evidence[] {
   const effect = decision === 'permit' ? 'permits' : 'blocks';
-  const jumps = d.via.map((j) => originEvidence(j.rule.origin, 'context'));
+  const jumps = [...d.via, ...(d.returnedBy ?? [])].map((j) => originEvidence(j.rule.origin, 'context'));
   if (d.rule) return [...jumps, originEvidence(d.rule.origin, effect)];
   if (d.filter.defaultOrigin) return [...jumps, originEvidence(d.filter.defaultOrigin, effect)];
   const implicit: Evidence = {

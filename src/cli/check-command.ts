@@ -47,8 +47,8 @@ const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
  * Audits every input and writes the report in each format asked for. Returns what goes to stdout and the exit code:
- * 0 no unwaived finding at or above --fail-on (or --soft-fail), 1 such findings. Usage, input and parse errors are
- * thrown (exit 2) before anything is written.
+ * 0 no unwaived finding at or above --fail-on and, with --fail-on-uncertain, no uncertain requirement (or
+ * --soft-fail); 1 otherwise. Usage, input and parse errors are thrown (exit 2) before anything is written.
  */
 export function runCheck(paths: readonly string[], opts: CheckOptions, environment: CheckEnvironment): { output: string; exitCode: number } {
   const log = createConsole(environment.stderr, opts);
@@ -87,7 +87,7 @@ function check(paths: readonly string[], opts: CheckOptions, environment: CheckE
   writeAll(files);
   for (const f of files) log.verbose(`wrote ${f.path}`);
 
-  const exitCode = !settings.softFail && failing(report, settings.failOn) ? 1 : 0;
+  const exitCode = !settings.softFail && (failing(report, settings.failOn) || (settings.failOnUncertain && uncertainRequirements(report) > 0)) ? 1 : 0;
   if (rendered.every((r) => r.path !== undefined)) log.note(outcome(report, settings, exitCode));
   return { output: rendered.find((r) => r.path === undefined)?.content ?? '', exitCode };
 }
@@ -154,6 +154,11 @@ function describeSettings(log: Console, settings: Settings): void {
   for (const [key, origin] of Object.entries(settings.origins)) log.verbose(`${key} = ${shown(key, settings[key as keyof typeof settings.origins])} (${origin})`);
 }
 
+/** Requirements whose status edge-audit could not decide (a verdict that depends on what the export does not say). */
+function uncertainRequirements(report: Report): number {
+  return report.summary.requirements.uncertain;
+}
+
 /** When every report went to a file, one line on stderr says what the run found and why it exits as it does. */
 function outcome(report: Report, settings: Settings, exitCode: number): string {
   const counts = SEVERITIES.filter((s) => report.summary.findings[s] > 0).map((s) => `${report.summary.findings[s]} ${s}`);
@@ -162,13 +167,16 @@ function outcome(report: Report, settings: Settings, exitCode: number): string {
     report.baseline && `${report.baseline.suppressed} suppressed by the baseline`,
   ].filter(Boolean);
   const found = `${report.summary.findings.total} finding(s)${counts.length ? ` (${counts.join(', ')})` : ''}${extra.length ? `; ${extra.join(', ')}` : ''}`;
-  const why = settings.softFail
-    ? 'exit 0 (soft fail)'
-    : settings.failOn === 'none'
-      ? 'exit 0 (fail-on none)'
-      : exitCode === 1
-        ? `exit 1: unwaived findings at or above ${settings.failOn}`
-        : `exit 0: none unwaived at or above ${settings.failOn}`;
+  const uncertain = settings.failOnUncertain ? uncertainRequirements(report) : 0;
+  const failed = [
+    failing(report, settings.failOn) && `unwaived findings at or above ${settings.failOn}`,
+    uncertain > 0 && `${uncertain} uncertain requirement(s) (fail-on-uncertain)`,
+  ].filter(Boolean);
+  const passed = [
+    settings.failOn === 'none' ? 'fail-on none' : `none unwaived at or above ${settings.failOn}`,
+    settings.failOnUncertain && 'no uncertain requirement',
+  ].filter(Boolean);
+  const why = settings.softFail ? 'exit 0 (soft fail)' : exitCode === 1 ? `exit 1: ${failed.join('; ')}` : `exit 0: ${passed.join(', ')}`;
   return `${found}; ${why}`;
 }
 

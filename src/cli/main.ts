@@ -55,6 +55,7 @@ program
   .option('-f, --format <formats>', `report format(s), comma-separated: ${FORMAT_NAMES.join(', ')} (default: table on a terminal, json otherwise)`, formats)
   .option('-o, --output <file>', 'write the report to this file; with several formats, the base name each format\'s extension is added to')
   .addOption(new Option('--fail-on <severity>', 'exit 1 when an unwaived finding is at or above this severity (default: high)').choices([...FAIL_ON]))
+  .option('--fail-on-uncertain', 'also exit 1 when a documented requirement is uncertain (edge-audit cannot decide it)')
   .option('-s, --soft-fail', 'exit 0 whatever the findings (errors still exit 2)')
   .option('--config <file>', 'run configuration (default: .edge-audit.json here or in a folder above, up to the repository root)')
   .option('--profile <file>', 'site profile (default: edge-audit.json beside each config, else in the working directory)')
@@ -98,8 +99,12 @@ program
   .option('--profile-name <name>', 'the Windows Firewall profile (Domain, Private, Public; default: the site profile\'s firewallProfile)')
   .option('--profile <file>', 'site profile, for what the export cannot say (Windows address keywords); default: found as check finds it')
   .option('--json', 'print the decision as JSON')
+  .addOption(new Option('--expect <decision>', 'exit 1 unless the decision is this one, and certain').choices(['permit', 'deny']))
   .action((file: string, opts) => {
-    process.stdout.write(runTrace(file, opts).output);
+    const { output, exitCode, failure } = runTrace(file, opts);
+    process.stdout.write(output);
+    if (failure) process.stderr.write(`edge-audit: ${failure}\n`);
+    process.exitCode = exitCode;
   });
 
 program

@@ -1,7 +1,7 @@
 import { AddressError, AddressSet } from '../model/address-set.js';
 import { headerSpace, Ports, protocolNumber, Protocols, PORTED_PROTOCOLS } from '../model/header-space.js';
 import type { Device, Filter, Hook, Origin } from '../model/rule-graph.js';
-import { evaluatePath, type Decider, type Outcome } from '../engine/evaluate.js';
+import { evaluatePath, type Decider, type Jump, type Outcome } from '../engine/evaluate.js';
 import { filtersOn } from '../engine/topology.js';
 import { findProfile, loadProfile } from '../profile/site-profile.js';
 import { profileParsing, readDevices, selectDevices } from './input.js';
@@ -21,6 +21,8 @@ export interface TraceOptions {
   readonly profileName?: string;
   readonly profile?: string;
   readonly json?: boolean;
+  /** The decision the caller asserts (`--expect`): any other, or an uncertain one, fails the run. */
+  readonly expect?: 'permit' | 'deny';
 }
 
 interface RuleRef {
@@ -36,15 +38,22 @@ export interface TraceResult {
   readonly default: boolean;
   /** The filter that decided. */
   readonly filter: string | null;
-  /** Every filter the packet met, in order, with the rule (or default) that decided there. */
-  readonly path: readonly { readonly filter: string; readonly decision: 'permit' | 'deny' | 'jump'; readonly rule: RuleRef | null; readonly default: boolean }[];
+  /**
+   * Every filter the packet met, in order, with the rule (or default) that decided there, preceded by the jumps
+   * (call, goto) and RETURN rules that led to that decision.
+   */
+  readonly path: readonly { readonly filter: string; readonly decision: 'permit' | 'deny' | 'jump' | 'return'; readonly rule: RuleRef | null; readonly default: boolean }[];
   /** Rules whose match edge-audit cannot evaluate exactly and that could change this decision. */
   readonly uncertain: readonly { readonly reason: string; readonly rule: RuleRef | null }[];
   /** The address translations applied to the packet (filters after them saw the translated addresses). */
   readonly translations: readonly RuleRef[];
 }
 
-export function runTrace(file: string, opts: TraceOptions): { output: string; result: TraceResult } {
+/**
+ * The trace, and with --expect whether it holds: `exitCode` 1 and a one-line `failure` when the decision differs
+ * or is uncertain (an uncertain decision cannot be asserted), else 0.
+ */
+export function runTrace(file: string, opts: TraceOptions): { output: string; result: TraceResult; exitCode: number; failure?: string } {
   const device = oneDevice(file, opts);
   const packet = packetSpace(opts);
   const family = packet.dst.families()[0]!;
@@ -52,7 +61,18 @@ export function runTrace(file: string, opts: TraceOptions): { output: string; re
   const outcomes = evaluatePath(device, path, [packet], { ...(opts.in ? { in: opts.in } : {}), ...(opts.out ? { out: opts.out } : {}) });
   // A single packet is never split, so exactly one outcome comes back.
   const result = describe(outcomes[0]!, path);
-  return { result, output: opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(result) };
+  const output = opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(result);
+  const failure = opts.expect && unmet(result, opts.expect);
+  return { result, output, exitCode: failure ? 1 : 0, ...(failure ? { failure } : {}) };
+}
+
+/** Why the trace does not bear out the expected decision, or undefined when it does. */
+function unmet(r: TraceResult, expected: 'permit' | 'deny'): string | undefined {
+  const by = r.rule ? `${r.rule.file}:${r.rule.line}` : r.default ? `the default policy of ${r.filter ?? 'no filter'}` : 'nothing';
+  if (r.uncertain.length > 0) {
+    return `expected ${expected}, got ${r.decision}, uncertain (by ${by}): an uncertain decision cannot be asserted (may change if: ${r.uncertain.map((u) => u.reason).join('; ')})`;
+  }
+  return r.decision === expected ? undefined : `expected ${expected}, got ${r.decision} (by ${by})`;
 }
 
 /**
@@ -126,9 +146,12 @@ function ref(d: Decider | undefined): RuleRef | null {
 }
 
 function describe(o: Outcome, path: readonly Filter[]): TraceResult {
-  // Each filter's decision, preceded by the jumps (iptables -j/-g to a user chain) that led to the deciding rule.
+  // Each filter's decision, preceded by the jumps (iptables -j/-g to a user chain) that led to the deciding rule, or
+  // by the goto and RETURN rules that sent the packet back to a built-in chain whose policy then decided.
+  const jump = (j: Jump) => ({ filter: j.filter.name, decision: j.rule.action.type === 'return' ? ('return' as const) : ('jump' as const), rule: ref({ ...j, via: [] }), default: false });
   const steps = (d: Decider, decision: 'permit' | 'deny') => [
-    ...d.via.map((j) => ({ filter: j.filter.name, decision: 'jump' as const, rule: ref({ ...j, via: [] }), default: false })),
+    ...d.via.map(jump),
+    ...(d.returnedBy ?? []).map(jump),
     { filter: d.filter.name, decision, rule: ref(d), default: !d.rule },
   ];
   const path_ = o.permittedBy.flatMap((d) => steps(d, 'permit'));
@@ -146,7 +169,7 @@ function describe(o: Outcome, path: readonly Filter[]): TraceResult {
 
 function formatText(r: TraceResult): string {
   const nat = r.translations.map((t) => `  translated by ${t.file}:${t.line}: ${t.text}`);
-  const lines = r.path.map((s) => `  ${s.filter}: ${s.decision}${s.decision === 'jump' ? '' : ` by ${s.default ? 'default policy' : 'rule'}`}${s.rule ? ` (${s.rule.file}:${s.rule.line}: ${s.rule.text})` : ''}`);
+  const lines = r.path.map((s) => `  ${s.filter}: ${s.decision}${s.decision === 'jump' || s.decision === 'return' ? '' : ` by ${s.default ? 'default policy' : 'rule'}`}${s.rule ? ` (${s.rule.file}:${s.rule.line}: ${s.rule.text})` : ''}`);
   if (r.path.length === 0) lines.push('  no filter on this path: the packet is not filtered');
   const head = `${r.decision.toUpperCase()}${r.uncertain.length ? ' (uncertain)' : ''}`;
   const unsure = r.uncertain.map((u) => `  may change if: ${u.reason}`);

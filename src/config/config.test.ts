@@ -54,7 +54,16 @@ describe('resolveSettings', () => {
     expect(fromCli.origins).toMatchObject({ failOn: 'command line', format: 'command line' });
 
     const defaults = resolveSettings({}, {}, repo({}));
-    expect(defaults).toEqual({ failOn: 'high', softFail: false, origins: { failOn: 'default', softFail: 'default' } });
+    expect(defaults).toEqual({ failOn: 'high', failOnUncertain: false, softFail: false, origins: { failOn: 'default', failOnUncertain: 'default', softFail: 'default' } });
+  });
+
+  it('resolves failOnUncertain like the other settings: command line, EDGE_AUDIT_FAIL_ON_UNCERTAIN, file, default false', () => {
+    const root = repo({ [CONFIG_FILE_NAME]: { failOnUncertain: true } });
+    expect(resolveSettings({}, {}, root)).toMatchObject({ failOnUncertain: true, origins: { failOnUncertain: `config ${CONFIG_FILE_NAME}` } });
+    const env = { EDGE_AUDIT_FAIL_ON_UNCERTAIN: '0' };
+    expect(resolveSettings({}, env, root)).toMatchObject({ failOnUncertain: false, origins: { failOnUncertain: 'environment EDGE_AUDIT_FAIL_ON_UNCERTAIN' } });
+    expect(resolveSettings({ failOnUncertain: true }, env, root)).toMatchObject({ failOnUncertain: true, origins: { failOnUncertain: 'command line' } });
+    expect(resolveSettings({}, { EDGE_AUDIT_FAIL_ON_UNCERTAIN: '' }, repo({})).failOnUncertain).toBe(false);
   });
 
   it('reads paths in the file relative to its folder, and gives them relative to the working directory', () => {
@@ -87,6 +96,7 @@ describe('resolveSettings', () => {
       [{ format: 'pdf' }, '/format must be equal to one of the allowed values (table, json, sarif, junit, markdown, html)'],
       [{ fail_on: 'high' }, '/ must NOT have additional properties (fail_on)'],
       [{ softFail: 'yes' }, '/softFail must be boolean'],
+      [{ failOnUncertain: 1 }, '/failOnUncertain must be boolean'],
       ['{ "failOn": ', 'not valid JSON'],
     ];
     for (const [content, message] of cases) {
@@ -101,6 +111,7 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings({}, { EDGE_AUDIT_FAIL_ON: 'severe' }, root)).toThrow('EDGE_AUDIT_FAIL_ON: /failOn must be equal to one of the allowed values');
     expect(() => resolveSettings({}, { EDGE_AUDIT_FORMAT: 'sarif,pdf' }, root)).toThrow('EDGE_AUDIT_FORMAT: /format/1 must be equal to one of the allowed values');
     expect(() => resolveSettings({}, { EDGE_AUDIT_SOFT_FAIL: 'maybe' }, root)).toThrow('EDGE_AUDIT_SOFT_FAIL: "maybe" is not true or false');
+    expect(() => resolveSettings({}, { EDGE_AUDIT_FAIL_ON_UNCERTAIN: 'maybe' }, root)).toThrow('EDGE_AUDIT_FAIL_ON_UNCERTAIN: "maybe" is not true or false');
   });
 });
 

@@ -26,6 +26,8 @@ export interface RunConfig {
   readonly format?: readonly FormatName[];
   readonly output?: string;
   readonly failOn?: FailOn;
+  /** Exit 1 when a requirement is uncertain, as when a finding is at or above `failOn`. */
+  readonly failOnUncertain?: boolean;
   readonly softFail?: boolean;
   readonly profile?: string;
   readonly packs?: readonly string[];
@@ -38,6 +40,7 @@ export type SettingOrigin = 'command line' | `environment ${string}` | `config $
 /** All layers combined. `format` stays open when no layer names one: the default depends on the terminal. */
 export interface Settings extends RunConfig {
   readonly failOn: FailOn;
+  readonly failOnUncertain: boolean;
   readonly softFail: boolean;
   /** The configuration file read, if any. */
   readonly configFile?: string;
@@ -45,7 +48,7 @@ export interface Settings extends RunConfig {
   readonly origins: Readonly<Partial<Record<keyof RunConfig, SettingOrigin>>>;
 }
 
-export const DEFAULTS = { failOn: 'high', softFail: false } as const satisfies Partial<RunConfig>;
+export const DEFAULTS = { failOn: 'high', failOnUncertain: false, softFail: false } as const satisfies Partial<RunConfig>;
 
 export class ConfigError extends Error {
   constructor(
@@ -83,6 +86,7 @@ export function loadConfigFile(file: string, cwd: string): RunConfig {
     format: typeof data.format === 'string' ? [data.format] : data.format,
     output: path(data.output),
     failOn: data.failOn,
+    failOnUncertain: data.failOnUncertain,
     softFail: data.softFail,
     profile: path(data.profile),
     packs: data.packs,
@@ -96,6 +100,7 @@ export const ENVIRONMENT = {
   format: 'EDGE_AUDIT_FORMAT',
   output: 'EDGE_AUDIT_OUTPUT',
   failOn: 'EDGE_AUDIT_FAIL_ON',
+  failOnUncertain: 'EDGE_AUDIT_FAIL_ON_UNCERTAIN',
   softFail: 'EDGE_AUDIT_SOFT_FAIL',
   profile: 'EDGE_AUDIT_PROFILE',
   packs: 'EDGE_AUDIT_PACK',
@@ -110,7 +115,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): RunConfig {
     format: list(get('format')),
     output: get('output'),
     failOn: get('failOn'),
-    softFail: parseBoolean(get('softFail')),
+    failOnUncertain: parseBoolean('failOnUncertain', get('failOnUncertain')),
+    softFail: parseBoolean('softFail', get('softFail')),
     profile: get('profile'),
     packs: list(get('packs')),
     baseline: get('baseline'),
@@ -134,11 +140,11 @@ function describeConfigError(errors: readonly ErrorObject[] | null | undefined):
   return describeSchemaError(deepest ? [deepest] : errors);
 }
 
-function parseBoolean(text: string | undefined): boolean | undefined {
+function parseBoolean(key: keyof RunConfig, text: string | undefined): boolean | undefined {
   if (text === undefined) return undefined;
   if (/^(1|true|yes)$/i.test(text)) return true;
   if (/^(0|false|no)$/i.test(text)) return false;
-  throw new ConfigError(ENVIRONMENT.softFail, `"${text}" is not true or false`);
+  throw new ConfigError(ENVIRONMENT[key], `"${text}" is not true or false`);
 }
 
 /**
@@ -165,6 +171,7 @@ export function resolveSettings(cli: RunConfig, env: NodeJS.ProcessEnv, cwd: str
     format: pick('format'),
     output: pick('output'),
     failOn: pick('failOn') ?? DEFAULTS.failOn,
+    failOnUncertain: pick('failOnUncertain') ?? DEFAULTS.failOnUncertain,
     softFail: pick('softFail') ?? DEFAULTS.softFail,
     profile: pick('profile'),
     packs: pick('packs'),

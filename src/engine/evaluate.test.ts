@@ -92,6 +92,23 @@ describe('first-match evaluation of flow sets', () => {
     expect(viaGoto5061.decision).toBe('permit');
   });
 
+  it('names the RETURN (and the goto before it) that sent a flow back to an attached filter\'s default', () => {
+    const ret = rule({ type: 'return' }, tcp(5061));
+    const inner = filter('LYNC', [ret], 'return');
+    const gotoRule = rule({ type: 'goto', filter: 'LYNC' }, tcp(5061, 5062));
+    const builtInReturn = rule({ type: 'return' }, tcp(5063));
+    const out = run(device(filter('FWD', [gotoRule, builtInReturn], 'deny', 1), inner), query(5061, 5064));
+    const by = (port: number) => out.find((o) => o.flows.some((f) => f.dport.has(BigInt(port))))!.decidedBy!;
+    // Back from the goto'd chain by its RETURN rule; by falling off its end; by RETURN in the attached filter itself.
+    expect(by(5061).returnedBy).toEqual([{ filter: expect.objectContaining({ name: 'FWD' }), rule: gotoRule }, { filter: inner, rule: ret }]);
+    expect(by(5062).returnedBy).toEqual([{ filter: expect.objectContaining({ name: 'FWD' }), rule: gotoRule }]);
+    expect(by(5063).returnedBy).toEqual([{ filter: expect.objectContaining({ name: 'FWD' }), rule: builtInReturn }]);
+    expect([5061, 5062, 5063].map((p) => [by(p).rule, by(p).via])).toEqual([[undefined, []], [undefined, []], [undefined, []]]);
+    // Falling off the attached filter's own end is the plain default.
+    expect(by(5064).returnedBy).toBeUndefined();
+    expect(out.every((o) => o.decision === 'deny')).toBe(true);
+  });
+
   it('requires every filter on the path to permit, and records who permitted at each stage', () => {
     const a = rule(permit, tcp(5000, 5100));
     const b = rule(permit, tcp(5061));

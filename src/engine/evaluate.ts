@@ -15,6 +15,12 @@ export interface Decider {
   readonly rule?: Rule;
   /** The call/goto rules, outermost first, through which the flow reached `filter` (iptables user chains). */
   readonly via: readonly Jump[];
+  /**
+   * Only on a default that decided because the flow came back out of `filter` (iptables: RETURN in a built-in
+   * chain, or the end of a chain it went to with goto): the goto rules that took it away and the RETURN rule
+   * that sent it back, outermost first. Absent when the flow simply fell off the end of `filter`.
+   */
+  readonly returnedBy?: readonly Jump[];
 }
 
 export interface Jump {
@@ -48,6 +54,12 @@ interface Decided {
   flows: HeaderSpace[];
   decision: Decision;
   decider: Decider;
+}
+
+/** Flows sent back to a filter's caller, with the goto/RETURN rules that sent them (empty: the filter's end). */
+interface Returned {
+  flows: HeaderSpace[];
+  by: readonly Jump[];
 }
 
 /** A rule whose match is uncertain: the flows that reached it, and what it would have done to them. */
@@ -84,11 +96,12 @@ function evaluatePiece(device: Device, path: readonly Filter[], piece: NatPiece,
       const stageOverlays: Overlay[] = [];
       const result = evaluateFilter(device, filter, forwardAll(seen, group.flows), ctx, stageOverlays, []);
       for (const o of stageOverlays) overlays.push({ ...o, flows: backAll(seen, o.flows), stage });
-      // Flows that come back out of an attached filter (after a goto'd chain returns) get its default, as in iptables.
-      const decided = [...result.decided];
-      if (result.returned.length > 0) {
-        decided.push({ flows: result.returned, decision: filter.defaultAction === 'deny' ? 'deny' : 'permit', decider: { filter, via: [] } });
-      }
+      // Flows that come back out of an attached filter (RETURN, or a goto'd chain returns) get its default, as in iptables.
+      const decision: Decision = filter.defaultAction === 'deny' ? 'deny' : 'permit';
+      const decided: Decided[] = [
+        ...result.decided,
+        ...result.returned.map((r) => ({ flows: r.flows, decision, decider: { filter, via: [], ...(r.by.length > 0 ? { returnedBy: r.by } : {}) } })),
+      ];
       for (const d of decided) {
         const flows = backAll(seen, d.flows);
         if (d.decision === 'deny') {
@@ -141,10 +154,10 @@ function evaluateFilter(
   ctx: PathContext,
   overlays: Overlay[],
   via: readonly Jump[],
-): { decided: Decided[]; returned: HeaderSpace[] } {
+): { decided: Decided[]; returned: Returned[] } {
   if (via.length > MAX_CALL_DEPTH) throw new Error(`${device.file}: filter calls nest deeper than ${MAX_CALL_DEPTH} (a loop through ${filter.name}?)`);
   const decided: Decided[] = [];
-  const returned: HeaderSpace[] = [];
+  const returned: Returned[] = [];
   let remaining = flows;
 
   for (const rule of candidateRules(inDecisionOrder(filter), flows)) {
@@ -171,7 +184,7 @@ function evaluateFilter(
         decided.push({ flows: hit, decision: action.type, decider: { filter, rule, via } });
         break;
       case 'return':
-        returned.push(...hit);
+        returned.push({ flows: hit, by: [{ filter, rule }] });
         break;
       case 'call':
       case 'goto': {
@@ -180,15 +193,15 @@ function evaluateFilter(
         const sub = evaluateFilter(device, target, hit, ctx, overlays, [...via, { filter, rule }]);
         decided.push(...sub.decided);
         // After a call, returned flows go on with the next rule here; after a goto, they return to our caller.
-        if (action.type === 'call') remaining = [...remaining, ...sub.returned];
-        else returned.push(...sub.returned);
+        if (action.type === 'call') remaining = [...remaining, ...sub.returned.flatMap((r) => r.flows)];
+        else returned.push(...sub.returned.map((r) => ({ flows: r.flows, by: [{ filter, rule }, ...r.by] })));
         break;
       }
     }
   }
 
   if (remaining.length > 0) {
-    if (filter.defaultAction === 'return') returned.push(...remaining);
+    if (filter.defaultAction === 'return') returned.push({ flows: remaining, by: [] });
     else decided.push({ flows: remaining, decision: filter.defaultAction, decider: { filter, via } });
   }
   return { decided, returned };

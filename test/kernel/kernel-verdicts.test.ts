@@ -1,14 +1,18 @@
 /**
- * Differential test against the Linux kernel: every shipped iptables fixture is loaded into real network
- * namespaces (test/kernel/netns-lab.sh), one connection-opening packet per probe is sent through it, and the
- * kernel's permit/deny must equal what `edge-audit trace --json` says for the same packet.
+ * Differential test against the Linux kernel: every shipped iptables fixture (and test/kernel/return-policy.rules,
+ * where policies decide after RETURN and goto) is loaded into real network namespaces (test/kernel/netns-lab.sh),
+ * one connection-opening packet per probe is sent through it, and the kernel's permit/deny must equal what
+ * `edge-audit trace --json` says for the same packet. So must the deciding line, and the path to it (the jumps into
+ * the deciding chain, or the goto and RETURN rules that led to a policy), as the kernel's own rule tracing reports
+ * them: the kernel decides by the same rule edge-audit names, not merely the same way.
  *
  * Needs root, iproute2, iptables (iptables-restore/-save) and permission to create network namespaces; skipped
- * otherwise. uncertain.rules also needs `ipset`. dual-stack.rules is not covered (IPv4 lab only).
+ * otherwise. uncertain.rules also needs `ipset`. The deciding lines need iptables-nft and its xtables-monitor (the
+ * verdicts alone are compared, with a warning, otherwise). dual-stack.rules is not covered (IPv4 lab only).
  * Runs `node bin/edge-audit`, so dist/ must be built (`npm test` builds it first).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -158,6 +162,20 @@ const EH_COMPLIANT: Probe[] = [
 const expectUncertain = (fixture: string, p: Probe) =>
   fixture === 'network-firewall/uncertain.rules' && p.proto === 'tcp' && p.dport === 5269 && p.in === 'eth0' && p.out === 'eth1';
 
+/** test/kernel/return-policy.rules (made by return-policy.sh): what comes back to a built-in chain meets its policy. */
+const RETURN_POLICY: Probe[] = [
+  tcp('inet', INTERNET, AE1, 31337, inetToDmz, 'RETURN in FORWARD: policy DROP'),
+  tcp('inet', INTERNET, AE1, 443, inetToDmz, 'goto LYNC-EXT, ACCEPT there'),
+  tcp('inet', INTERNET, AE1, 5061, inetToDmz, 'goto LYNC-EXT, RETURN there: policy DROP, not the ACCEPT after the goto'),
+  tcp('inet', INTERNET, AE2, 5269, inetToDmz, 'goto LYNC-EXT, call FED, RETURN there, end of LYNC-EXT: policy DROP'),
+  tcp('inet', INTERNET, AE1, 5269, inetToDmz, 'goto LYNC-EXT, call FED, ACCEPT there'),
+  tcp('dmz', AE1, INTERNET, 5061, dmzToInet, 'call LYNC-EXT, RETURN there, end of FORWARD: policy DROP'),
+  tcp('dmz', AE1, INTERNET, 443, dmzToInet, 'call LYNC-EXT, back in FORWARD: ACCEPT'),
+  tcp('dmz', AE1, INTERNET, 5269, dmzToInet, 'call LYNC-EXT, call FED and back, ACCEPT in LYNC-EXT'),
+  tcp('inet', INTERNET, '198.51.100.1', 22, { in: 'eth0' }, 'RETURN in INPUT: policy ACCEPT'),
+  tcp('inet', INTERNET, '198.51.100.1', 23, { in: 'eth0' }, 'INPUT DROP rule'),
+];
+
 const IPSETS: Record<string, string[]> = { 'network-firewall/uncertain.rules': ['xmpp-partners=198.51.100.0/24,192.0.2.25'] };
 
 // --- can this machine run the lab? ------------------------------------------------------------------------------
@@ -197,6 +215,7 @@ if (unavailable) console.warn(`kernel-verdicts: SKIPPED, the kernel lab cannot r
 interface TraceJson {
   decision: 'permit' | 'deny';
   rule: { file: string; line: number; text: string } | null;
+  path: { filter: string; decision: string; rule: { line: number } | null; default: boolean }[];
   uncertain: unknown[];
 }
 interface KernelLine {
@@ -204,6 +223,8 @@ interface KernelLine {
   in: string;
   out: string;
   kernel: 'permit' | 'deny' | 'error';
+  /** The filter-table trace events (netns-lab.sh's trace=), '-' when the kernel's rule tracing is not available. */
+  trace: string;
   /** What netns-lab.sh wrote to stderr about this probe (why it is an error). */
   note?: string;
 }
@@ -214,16 +235,21 @@ interface Row {
   audit: TraceJson;
 }
 
-const fixtures: { name: string; kind: Kind; probes: Probe[] }[] = (['network-firewall', 'edge-host'] as const).flatMap((kind) =>
-  readdirSync(join(repo, 'fixtures', 'iptables', kind))
-    .filter((f) => f.endsWith('.rules') && f !== 'dual-stack.rules')
-    .sort()
-    .map((f) => ({
-      name: `${kind}/${f}`,
-      kind,
-      probes: kind === 'edge-host' ? [...EH_PROBES, ...(f === 'compliant.rules' ? EH_COMPLIANT : [])] : [...NF_CORE, ...(NF_EXTRA[f] ?? [])],
-    })),
-);
+/** `file` is relative to the repository. */
+const fixtures: { name: string; file: string; kind: Kind; probes: Probe[] }[] = [
+  ...(['network-firewall', 'edge-host'] as const).flatMap((kind) =>
+    readdirSync(join(repo, 'fixtures', 'iptables', kind))
+      .filter((f) => f.endsWith('.rules') && f !== 'dual-stack.rules')
+      .sort()
+      .map((f) => ({
+        name: `${kind}/${f}`,
+        file: `fixtures/iptables/${kind}/${f}`,
+        kind,
+        probes: kind === 'edge-host' ? [...EH_PROBES, ...(f === 'compliant.rules' ? EH_COMPLIANT : [])] : [...NF_CORE, ...(NF_EXTRA[f] ?? [])],
+      })),
+  ),
+  { name: 'return-policy.rules', file: 'test/kernel/return-policy.rules', kind: 'network-firewall', probes: RETURN_POLICY },
+];
 const runnable = fixtures.filter((f) => !(noIpset && IPSETS[f.name]));
 const sportOf = (i: number) => 40001 + i;
 
@@ -240,21 +266,21 @@ async function pool<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[]>
   return out;
 }
 
-async function trace(fixture: string, p: Probe, sport: number): Promise<TraceJson> {
-  const args = ['trace', `fixtures/iptables/${fixture}`, '--src', p.src, '--dst', p.dst, '--proto', p.proto, '--sport', String(sport), '--dport', String(p.dport)];
+async function trace(file: string, p: Probe, sport: number): Promise<TraceJson> {
+  const args = ['trace', file, '--src', p.src, '--dst', p.dst, '--proto', p.proto, '--sport', String(sport), '--dport', String(p.dport)];
   if (p.in) args.push('--in', p.in);
   if (p.out) args.push('--out', p.out);
   const { stdout } = await execFileP(process.execPath, [bin, ...args, '--json'], { cwd: repo });
   return JSON.parse(stdout) as TraceJson;
 }
 
-const LINE = /^probe (\d+) .*chain=(\w+) in=(\S+) out=(\S+) kernel=(permit|deny|error)$/;
+const LINE = /^probe (\d+) .*chain=(\w+) in=(\S+) out=(\S+) kernel=(permit|deny|error) trace=(\S+)$/;
 
 async function kernel(dir: string, f: (typeof fixtures)[number]): Promise<KernelLine[]> {
   const probesFile = join(dir, `${f.name.replace('/', '_')}.probes`);
   writeFileSync(probesFile, f.probes.map((p, i) => `${p.ns} ${p.src} ${p.dst} ${p.proto} ${p.dport} ${sportOf(i)}\n`).join(''));
   const ipsets = (IPSETS[f.name] ?? []).flatMap((s) => ['--ipset', s]);
-  const { stdout, stderr } = await execFileP('bash', [lab, ...ipsets, f.kind, join(repo, 'fixtures', 'iptables', f.name), probesFile], {
+  const { stdout, stderr } = await execFileP('bash', [lab, ...ipsets, f.kind, join(repo, f.file), probesFile], {
     env: { ...process.env, EA_NODE: process.execPath },
     timeout: 60_000,
   });
@@ -262,7 +288,7 @@ async function kernel(dir: string, f: (typeof fixtures)[number]): Promise<Kernel
   for (const l of stdout.split('\n').filter(Boolean)) {
     const m = LINE.exec(l);
     if (!m) throw new Error(`netns-lab.sh: unexpected output line: ${l}`);
-    lines[Number(m[1]) - 1] = { chain: m[2] as Chain, in: m[3]!, out: m[4]!, kernel: m[5] as KernelLine['kernel'] };
+    lines[Number(m[1]) - 1] = { chain: m[2] as Chain, in: m[3]!, out: m[4]!, kernel: m[5] as KernelLine['kernel'], trace: m[6]! };
   }
   for (const m of stderr.matchAll(/^netns-lab: probe (\d+):? (.*)$/gm)) {
     const line = lines[Number(m[1]) - 1];
@@ -271,6 +297,74 @@ async function kernel(dir: string, f: (typeof fixtures)[number]): Promise<Kernel
   if (lines.length !== f.probes.length || lines.includes(undefined as never)) throw new Error(`netns-lab.sh answered ${lines.length} of ${f.probes.length} probes for ${f.name}`);
   return lines;
 }
+
+// --- the deciding line and the path to it, as the kernel traced them -------------------------------------------------
+/** One step of a trace path, written as `CHAIN permit|deny|jump|return LINE[ default]` for readable differences. */
+type Step = string;
+
+/** Where each rule (the K-th `-A CHAIN`) and each policy (`:CHAIN POLICY`) of the *filter table sits in the file. */
+function filterLines(file: string): { rules: Map<string, number[]>; policies: Map<string, number> } {
+  const rules = new Map<string, number[]>();
+  const policies = new Map<string, number>();
+  let inFilter = false;
+  readFileSync(join(repo, file), 'utf8').split('\n').forEach((text, i) => {
+    if (text.startsWith('*')) inFilter = text === '*filter';
+    if (!inFilter) return;
+    const chain = /^:(\S+) /.exec(text)?.[1];
+    if (chain) policies.set(chain, i + 1);
+    const ruleChain = /^(?:\[\d+:\d+\] )?-A (\S+) /.exec(text)?.[1];
+    if (ruleChain) rules.set(ruleChain, [...(rules.get(ruleChain) ?? []), i + 1]);
+  });
+  return { rules, policies };
+}
+
+/**
+ * The path edge-audit's trace reports, rebuilt from the kernel's events: the call/goto rules leading into the chain
+ * whose rule decided, or, when a policy decided, the goto and RETURN rules that brought the packet back to it.
+ * The kernel reports no event where a user chain ends, so the chain of the next event says where the packet went.
+ */
+function kernelPath(trace: string, file: string): Step[] {
+  const { rules, policies } = filterLines(file);
+  const line = (chain: string, pos: string) => {
+    const n = rules.get(chain)?.[Number(pos) - 1];
+    if (n === undefined) throw new Error(`the kernel names rule ${pos} of ${chain}, which ${file} does not have (or not one alone)`);
+    return n;
+  };
+  const frames: { chain: string; pos: string; goto: boolean }[] = [];
+  const jump = (f: (typeof frames)[number]): Step => `${f.chain} jump ${line(f.chain, f.pos)}`;
+  const events = trace.split(',');
+  const base = /^[^#:]+/.exec(events[0]!)![0];
+  let current = base;
+  let returning: Step[] = [];
+  // Leaving the current chain: out of every chain entered by goto, then back after the call that entered the last
+  // one; with no call left, to the built-in chain's policy, through the goto rules and the RETURN (if any).
+  const back = (byReturn?: Step) => {
+    const gotos: (typeof frames)[number][] = [];
+    while (frames.at(-1)?.goto) gotos.unshift(frames.pop()!);
+    const call = frames.pop();
+    current = call?.chain ?? base;
+    returning = call ? [] : [...gotos.map(jump), ...(byReturn ? [byReturn] : [])];
+  };
+  for (const event of events) {
+    const [, chain, pos, verdict] = /^([^#:]+)(?:#([^:]+))?:(.+)$/.exec(event) ?? [];
+    if (!chain || !verdict) throw new Error(`unreadable kernel trace event "${event}"`);
+    while (chain !== current && frames.length > 0) back();
+    if (chain !== current) throw new Error(`kernel trace event "${event}" in no chain the packet was in (${trace})`);
+    if (pos === undefined) return [...returning, `${chain} ${verdict === 'policy:ACCEPT' ? 'permit' : 'deny'} ${policies.get(chain)} default`];
+    const target = /^(JUMP|GOTO):(.+)$/.exec(verdict);
+    if (target) {
+      frames.push({ chain, pos, goto: target[1] === 'GOTO' });
+      current = target[2]!;
+    } else if (verdict === 'RETURN') {
+      back(`${chain} return ${line(chain, pos)}`);
+    } else {
+      return [...frames.map(jump), `${chain} ${verdict === 'ACCEPT' ? 'permit' : 'deny'} ${line(chain, pos)}`];
+    }
+  }
+  throw new Error(`the kernel trace ends without a decision (${trace})`);
+}
+
+const auditPath = (t: TraceJson): Step[] => t.path.map((s) => `${s.filter} ${s.decision} ${s.rule?.line ?? '-'}${s.default ? ' default' : ''}`);
 
 const describeLab = describe.skipIf(unavailable !== null);
 
@@ -281,7 +375,7 @@ describeLab('kernel verdicts (network namespaces) equal edge-audit trace', () =>
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ea-kernel-'));
     // Traces (CPU-bound node processes) run in a pool while the labs run one after another beside it.
-    const traceTasks = runnable.flatMap((f) => f.probes.map((p, i) => () => trace(f.name, p, sportOf(i)).then((t) => ({ f: f.name, i, t }))));
+    const traceTasks = runnable.flatMap((f) => f.probes.map((p, i) => () => trace(f.file, p, sportOf(i)).then((t) => ({ f: f.name, i, t }))));
     const traces = pool(traceTasks, Math.max(2, availableParallelism()));
     const labs = (async () => {
       const out = new Map<string, KernelLine[]>();
@@ -296,7 +390,7 @@ describeLab('kernel verdicts (network namespaces) equal edge-audit trace', () =>
         f.probes.map((probe, i) => ({ probe, sport: sportOf(i), kernel: k[i]!, audit: ts.find((t) => t.f === f.name && t.i === i)!.t })),
       );
     }
-  }, 180_000);
+  }, 600_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -313,6 +407,10 @@ describeLab('kernel verdicts (network namespaces) equal edge-audit trace', () =>
       console.log(`kernel-verdicts: ${name}: ${ok}/${cmp.length} agree${unsure.length ? `; uncertain in edge-audit (kernel informative): ${unsure.join(', ')}` : ''}`);
     }
     console.log(`kernel-verdicts: total ${agree}/${compared} probes agree, ${uncertain} uncertain`);
+    const traced = [...results.values()].flat().filter((r) => r.kernel.trace !== '-' && r.kernel.trace !== 'none' && r.audit.uncertain.length === 0).length;
+    console.log(`kernel-verdicts: deciding line and path compared on ${traced} probes`);
+    const untraced = [...results.values()].flat().filter((r) => r.kernel.trace === '-').length;
+    if (untraced > 0) console.warn(`kernel-verdicts: deciding lines NOT compared for ${untraced} probes: the kernel's rule tracing needs iptables-nft and xtables-monitor`);
   });
 
   it('covers every IPv4 fixture (dual-stack.rules excepted)', () => {
@@ -341,6 +439,19 @@ describeLab('kernel verdicts (network namespaces) equal edge-audit trace', () =>
         } else if (r.kernel.kernel !== 'error' && r.audit.decision !== r.kernel.kernel) {
           const rule = r.audit.rule ? `${r.audit.rule.file}:${r.audit.rule.line} ${r.audit.rule.text}` : 'default policy';
           problems.push(`${what}: DISAGREEMENT kernel=${r.kernel.kernel} edge-audit=${r.audit.decision} (by ${rule})`);
+        } else if (r.kernel.trace === 'none') {
+          problems.push(`${what}: the kernel's rule tracing reported nothing for this packet`);
+        } else if (r.kernel.trace !== '-' && r.kernel.kernel !== 'error') {
+          let kernelSteps: Step[];
+          try {
+            kernelSteps = kernelPath(r.kernel.trace, f.file);
+          } catch (e) {
+            problems.push(`${what}: ${(e as Error).message}`);
+            continue;
+          }
+          const audit = auditPath(r.audit);
+          if (kernelSteps.at(-1) !== audit.at(-1)) problems.push(`${what}: DECIDING LINE kernel "${kernelSteps.at(-1)}", edge-audit "${audit.at(-1)}"`);
+          else if (kernelSteps.join(', ') !== audit.join(', ')) problems.push(`${what}: PATH kernel [${kernelSteps.join(', ')}], edge-audit [${audit.join(', ')}]`);
         }
       }
       expect(problems).toEqual([]);

@@ -7,7 +7,13 @@
 # PROBES_FILE: one probe per line, "src_ns src_ip dst_ip proto dport [sport]" (proto tcp|udp; '#' comments and
 # blank lines are ignored; sport defaults to 40000 + the probe's number). Output, one line per probe:
 #
-#   probe N src_ns=NS src=IP dst=IP proto=P sport=S dport=D chain=FORWARD|INPUT|OUTPUT in=IF|- out=IF|- kernel=permit|deny|error
+#   probe N src_ns=NS src=IP dst=IP proto=P sport=S dport=D chain=FORWARD|INPUT|OUTPUT in=IF|- out=IF|- kernel=permit|deny|error trace=EVENTS
+#
+# trace= is what the filter table did to the packet, in order, as the kernel's own rule tracing saw it (`-j TRACE`,
+# read with xtables-monitor --trace: iptables-nft only): comma-separated events CHAIN#K:VERDICT for the K-th rule of
+# CHAIN (VERDICT ACCEPT, DROP (also REJECT), RETURN, JUMP:TARGET or GOTO:TARGET; rules that only log or count are
+# left out) and CHAIN:policy:ACCEPT|DROP when the chain's policy decided. The end of a user chain leaves no event.
+# trace=- when this iptables cannot trace (legacy backend, no xtables-monitor); trace=none when nothing was traced.
 #
 # Topologies (namespaces are named ea-k-<pid>-<role>; each leg is a veth pair, the firewall side named exactly as
 # in the fixtures, the host side "up0"):
@@ -57,6 +63,9 @@ done
 [[ ${#ipsets[@]} -eq 0 ]] || command -v ipset >/dev/null || die "ipset not found"
 
 prefix="ea-k-$$-"
+work=$(mktemp -d)
+tracing=0
+if [[ $(iptables -V) == *nf_tables* ]] && command -v xtables-monitor >/dev/null; then tracing=1; fi
 
 # A process that is gone, or a zombie (its trap will never run).
 gone() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0; [[ -z $st || $st == Z ]]; }
@@ -72,7 +81,8 @@ cleanup() {
     fi
   done
 }
-trap cleanup EXIT
+monitor=
+trap 'if [[ -n $monitor ]]; then kill "$monitor" 2>/dev/null || true; fi; cleanup; rm -rf "$work"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 cleanup
@@ -187,7 +197,8 @@ while read -r src_ns src dst proto dport sport rest || [[ -n ${src_ns:-} ]]; do
   match="-s $src/32 -d $dst/32 -p $proto -m $proto --sport $sport --dport $dport"
   translated_match="-p $proto -m $proto --sport $sport"
   count_rule() { counting_rules[$1]+="*$2"$'\n'"-A $3 $4 -m comment --comment eak-$5-$n"$'\n'"COMMIT"$'\n'; }
-  count_rule "$fw" raw "$arrive_chain" "$match" arrived
+  # Arrival also switches the kernel's rule tracing on for this packet (TRACE changes nothing else).
+  count_rule "$fw" raw "$arrive_chain" "$match$([[ $tracing == 1 ]] && echo ' -j TRACE')" arrived
   if [[ $chain == INPUT ]]; then
     count_rule "$fw" security INPUT "$translated_match" passed
   else
@@ -205,6 +216,15 @@ for ns in "${!counting_rules[@]}"; do
   x "$ns" iptables-restore --noflush <<<"${counting_rules[$ns]}" || die "cannot add counting rules in $ns"
 done
 
+# The kernel reports traced packets to whoever listens in the firewall namespace: listen before sending.
+if [[ $tracing == 1 ]]; then
+  x "$fw" iptables-save -t filter >"$work/filter" || die "iptables-save -t filter failed"
+  # Not through x(): $! must be the monitor itself (ip netns exec execs it), not a subshell around it.
+  ip netns exec "$prefix$fw" xtables-monitor --trace >"$work/trace" 2>&1 &
+  monitor=$!
+  sleep 0.5
+fi
+
 # All probes at once: one sender per source namespace, each probe with its own 5-tuple.
 pids=()
 for ns in "${!senders[@]}"; do
@@ -214,6 +234,36 @@ for ns in "${!senders[@]}"; do
 done
 for pid in "${pids[@]}"; do wait "$pid" || die "sender failed"; done
 sleep "$(awk -v ms="$hold_ms" 'BEGIN { print ms / 1000 }')"
+
+# Filter-table trace events by source port (unique per probe). A rule is named by its position in its chain, found
+# by its text in iptables-save's listing (xtables-monitor prints rules as iptables-save does); two identical rules in
+# one chain are named CHAIN#? rather than guessed.
+declare -A events
+if [[ $tracing == 1 ]]; then
+  kill "$monitor" && wait "$monitor" || true
+  monitor=
+  while read -r sport evs; do events[$sport]=$evs; done < <(
+    awk '
+      function trim(s) { sub(/[ \t]+$/, "", s); return s }
+      FNR == NR { if ($1 == "-A") { t = trim($0); k[$2]++; if (t in pos) pos[t] = $2 "#?"; else pos[t] = $2 "#" k[$2] } next }
+      $1 == "PACKET:" { for (i = 4; i <= NF; i++) if ($i ~ /^SPORT=/) sport[$3] = substr($i, 7); next }
+      $1 == "TRACE:" && $4 ~ /^filter:/ {
+        n = split($4, f, ":")
+        if (f[3] == "policy") ev = f[2] ":policy:" f[4]
+        else if (f[3] == "rule") {
+          v = (n > 5) ? f[5] ":" f[6] : f[5]
+          if (v == "CONTINUE") next
+          if (v == "0xfffffffb") v = "RETURN"
+          t = trim(substr($0, index($0, "  -4 -t filter ") + 15))
+          ev = ((t in pos) ? pos[t] : f[2] "#unknown") ":" v
+        } else next
+        s = sport[$3]
+        if (s in seq) seq[s] = seq[s] "," ev; else seq[s] = ev
+      }
+      END { for (s in seq) print s, seq[s] }
+    ' "$work/filter" "$work/trace"
+  )
+fi
 
 # Packet counts per comment tag, from iptables-save -c of every namespace that holds counting rules.
 declare -A count
@@ -238,5 +288,6 @@ for ((i = 1; i <= n; i++)); do
   else
     verdict=error; echo "netns-lab: probe $i: left the firewall $passed time(s), reached ${P_OBS[i]} $delivered time(s)" >&2
   fi
-  echo "probe $i src_ns=${P_NS[i]} src=${P_SRC[i]} dst=${P_DST[i]} proto=${P_PROTO[i]} sport=${P_SPORT[i]} dport=${P_DPORT[i]} chain=${P_CHAIN[i]} in=${P_IN[i]} out=${P_OUT[i]} kernel=$verdict"
+  if [[ $tracing == 1 ]]; then trace=${events[${P_SPORT[i]}]:-none}; else trace=-; fi
+  echo "probe $i src_ns=${P_NS[i]} src=${P_SRC[i]} dst=${P_DST[i]} proto=${P_PROTO[i]} sport=${P_SPORT[i]} dport=${P_DPORT[i]} chain=${P_CHAIN[i]} in=${P_IN[i]} out=${P_OUT[i]} kernel=$verdict trace=$trace"
 done
