@@ -161,6 +161,17 @@ describe('edge-audit trace', () => {
     expect(t.rule.text).toContain('--dport 5269');
   });
 
+  it('says whether each end is an Internet host as check defines it, and why not', () => {
+    const spoofed = JSON.parse(run(['trace', `${fw}/well-built.rules`, '--src', '10.1.2.3', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5061', '--in', 'eth0', '--out', 'eth1', '--json']).stdout);
+    expect(spoofed.decision).toBe('deny');
+    expect(spoofed.rule.text).toContain('anti-spoofing');
+    expect(spoofed.internet.src).toMatchObject({ address: '10.1.2.3', internet: false });
+    expect(spoofed.internet.src.notBecause[0]).toMatch(/^non-public ranges/);
+    expect(spoofed.internet.dst.notBecause[0]).toMatch(/roles/);
+    const partner = run(['trace', `${fw}/well-built.rules`, '--src', '198.51.100.3', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5061', '--in', 'eth0', '--out', 'eth1']);
+    expect(partner.stdout).toContain('source 198.51.100.3: an Internet host');
+  });
+
   it('reports the default policy when no rule matches', () => {
     const t = JSON.parse(run(['trace', `${fw}/gap.rules`, '--src', '198.51.100.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5269', '--in', 'eth0', '--out', 'eth1', '--json']).stdout);
     expect(t).toMatchObject({ decision: 'deny', default: true, rule: null });
@@ -214,6 +225,9 @@ describe('edge-audit trace', () => {
           'DENY',
           `  FORWARD: return (${rules}:11: -A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 31337 -j RETURN)`,
           `  FORWARD: deny by default policy (${rules}:4: :FORWARD DROP [0:0])`,
+          '  source 198.51.100.7: an Internet host',
+          // No profile lies beside the file: 203.0.113.10 is the Access Edge inferred from the rules that open 5269 to it.
+          '  destination 203.0.113.10: not the Internet (the addresses of the Edge roles and internal servers (site profile or inferred roles))',
           '',
         ].join('\n'),
       );

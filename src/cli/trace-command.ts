@@ -3,7 +3,10 @@ import { headerSpace, Ports, protocolNumber, Protocols, PORTED_PROTOCOLS } from 
 import type { Device, Filter, Hook, Origin } from '../model/rule-graph.js';
 import { evaluatePath, type Decider, type Jump, type Outcome } from '../engine/evaluate.js';
 import { filtersOn } from '../engine/topology.js';
-import { findProfile, loadProfile } from '../profile/site-profile.js';
+import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-profile.js';
+import { buildContext } from '../audit/context.js';
+import type { InternetDefinition } from '../audit/internet.js';
+import { loadPacks } from '../policy/load-packs.js';
 import { profileParsing, readDevices, selectDevices } from './input.js';
 import { UsageError } from './usage-error.js';
 
@@ -47,6 +50,15 @@ export interface TraceResult {
   readonly uncertain: readonly { readonly reason: string; readonly rule: RuleRef | null }[];
   /** The address translations applied to the packet (filters after them saw the translated addresses). */
   readonly translations: readonly RuleRef[];
+  /** Whether each end is an Internet host as `check` defines the Internet for this export, and if not, why not. */
+  readonly internet: { readonly src: InternetAnswer; readonly dst: InternetAnswer };
+}
+
+interface InternetAnswer {
+  readonly address: string;
+  readonly internet: boolean;
+  /** The exclusions (README, "The Internet") that hold the address. */
+  readonly notBecause: readonly string[];
 }
 
 /**
@@ -54,13 +66,14 @@ export interface TraceResult {
  * or is uncertain (an uncertain decision cannot be asserted), else 0.
  */
 export function runTrace(file: string, opts: TraceOptions): { output: string; result: TraceResult; exitCode: number; failure?: string } {
-  const device = oneDevice(file, opts);
+  const { device, profile } = oneDevice(file, opts);
   const packet = packetSpace(opts);
   const family = packet.dst.families()[0]!;
   const path = pathFor(device, opts, family);
   const outcomes = evaluatePath(device, path, [packet], { ...(opts.in ? { in: opts.in } : {}), ...(opts.out ? { out: opts.out } : {}) });
   // A single packet is never split, so exactly one outcome comes back.
-  const result = describe(outcomes[0]!, path);
+  const internet = buildContext(device, profile, loadPacks()).internet;
+  const result = { ...describe(outcomes[0]!, path), internet: { src: internetAnswer(internet, packet.src), dst: internetAnswer(internet, packet.dst) } };
   const output = opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(result);
   const failure = opts.expect && unmet(result, opts.expect);
   return { result, output, exitCode: failure ? 1 : 0, ...(failure ? { failure } : {}) };
@@ -80,12 +93,12 @@ function unmet(r: TraceResult, expected: 'permit' | 'deny'): string | undefined 
  * by the site profile's `firewallProfile`. The site profile (given, else found as `check` finds it) also tells the
  * parser what the export cannot, such as what Windows' `LocalSubnet` stands for.
  */
-function oneDevice(file: string, opts: TraceOptions): Device {
+function oneDevice(file: string, opts: TraceOptions): { device: Device; profile: LoadedProfile | undefined } {
   const found = opts.profile ?? findProfile(file, process.cwd());
   const profile = found ? loadProfile(found) : undefined;
   const { options, choice } = profileParsing(profile, opts);
   const devices = selectDevices(file, readDevices(file, options), choice);
-  if (devices.length === 1) return devices[0]!;
+  if (devices.length === 1) return { device: devices[0]!, profile };
   const flag = devices[0]!.partition?.kind === 'vdom' ? '--vdom' : '--profile-name';
   throw new UsageError(`${file}: holds ${devices.length} rule sets (${devices.map((d) => d.partition?.name ?? d.name).join(', ')}); choose one with ${flag}`);
 }
@@ -145,7 +158,7 @@ function ref(d: Decider | undefined): RuleRef | null {
   return o ? originRef(o) : null;
 }
 
-function describe(o: Outcome, path: readonly Filter[]): TraceResult {
+function describe(o: Outcome, path: readonly Filter[]): Omit<TraceResult, 'internet'> {
   // Each filter's decision, preceded by the jumps (iptables -j/-g to a user chain) that led to the deciding rule, or
   // by the goto and RETURN rules that sent the packet back to a built-in chain whose policy then decided.
   const jump = (j: Jump) => ({ filter: j.filter.name, decision: j.rule.action.type === 'return' ? ('return' as const) : ('jump' as const), rule: ref({ ...j, via: [] }), default: false });
@@ -167,11 +180,20 @@ function describe(o: Outcome, path: readonly Filter[]): TraceResult {
   };
 }
 
+function internetAnswer(internet: InternetDefinition, address: AddressSet): InternetAnswer {
+  const notBecause = internet.excluded.filter((x) => address.isSubsetOf(x.addresses)).map((x) => x.what);
+  return { address: address.toString(), internet: notBecause.length === 0, notBecause };
+}
+
 function formatText(r: TraceResult): string {
   const nat = r.translations.map((t) => `  translated by ${t.file}:${t.line}: ${t.text}`);
   const lines = r.path.map((s) => `  ${s.filter}: ${s.decision}${s.decision === 'jump' || s.decision === 'return' ? '' : ` by ${s.default ? 'default policy' : 'rule'}`}${s.rule ? ` (${s.rule.file}:${s.rule.line}: ${s.rule.text})` : ''}`);
   if (r.path.length === 0) lines.push('  no filter on this path: the packet is not filtered');
   const head = `${r.decision.toUpperCase()}${r.uncertain.length ? ' (uncertain)' : ''}`;
   const unsure = r.uncertain.map((u) => `  may change if: ${u.reason}`);
-  return `${[head, ...nat, ...lines, ...unsure].join('\n')}\n`;
+  const ends = (['src', 'dst'] as const).map((k) => {
+    const a = r.internet[k];
+    return `  ${k === 'src' ? 'source' : 'destination'} ${a.address}: ${a.internet ? 'an Internet host' : `not the Internet (${a.notBecause.join('; ')})`}`;
+  });
+  return `${[head, ...nat, ...lines, ...unsure, ...ends].join('\n')}\n`;
 }
