@@ -85,11 +85,16 @@ describe('iptables fixtures', () => {
     const text = readFileSync(join(root, 'network-firewall/shadowed.rules'), 'utf8').split('\n');
     const f = auditFixture('network-firewall/shadowed.rules').findings.find((x) => x.check === 'missing-flow')!;
     for (const e of f.evidence) expect(text[e.line - 1]).toBe(e.text);
-    // The REJECT blocks; the FORWARD jump that led into its chain is shown as context.
+    // The REJECT blocks; the FORWARD jump that led into its chain is shown as context, and the permit right below
+    // the REJECT, which it shadows, is named beside it.
     expect(f.evidence.map((e) => [e.effect, e.text.split(' ').slice(0, 2).join(' ')])).toEqual([
       ['context', '-A FORWARD'],
       ['blocks', '-A LYNC-EXT'],
+      ['shadowed', '-A LYNC-EXT'],
     ]);
     expect(f.evidence[1]!.text).toContain('-j REJECT');
+    expect(f.evidence[2]!.line).toBe(f.evidence[1]!.line + 1);
+    expect(f.evidence[2]!.text).toContain('--comment "SIP federation in" -j ACCEPT');
+    expect(f.message).toContain(`shadowing the permit at line ${f.evidence[2]!.line}`);
   });
 });

@@ -18,7 +18,8 @@ export interface Evidence {
   readonly file: string;
   readonly line: number;
   readonly text: string;
-  readonly effect: 'permits' | 'blocks' | 'uncertain' | 'translates' | 'context';
+  /** `shadowed`: a permit that would decide the flow but never can, because the blocking rule comes first. */
+  readonly effect: 'permits' | 'blocks' | 'uncertain' | 'translates' | 'context' | 'shadowed';
 }
 
 /** A flow in words a reviewer can check against the documentation row. */

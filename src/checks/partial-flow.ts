@@ -1,7 +1,7 @@
 import { onlySourcesNarrowed } from '../audit/flow-query.js';
 import { partsEvidence } from '../audit/result.js';
 import { requirementFinding, type Check } from './check.js';
-import { describeUncovered } from './describe.js';
+import { describeShadowed, describeUncovered, shadowedEvidence, shadowedPermits } from './describe.js';
 
 export const partialFlow: Check = {
   id: 'partial-flow',
@@ -16,11 +16,12 @@ export const partialFlow: Check = {
       .map((r) => {
         const v = r.verdict!;
         const sourcesOnly = onlySourcesNarrowed(v);
+        const shadowed = shadowedPermits(ctx.device, v.denied);
         return requirementFinding(this, ctx, r, {
           severity: sourcesOnly ? 'low' : this.defaultSeverity,
           message: (flow) =>
-            `${r.requirement.rule.title}: ${flow} is only partly permitted${sourcesOnly ? ' (only from some sources; the documentation says Any)' : ''}. Not covered: ${describeUncovered(v.denied).join('; ')}.`,
-          evidence: [...partsEvidence(v.denied, 'deny', ctx.device.file), ...partsEvidence(v.permitted, 'permit', ctx.device.file)],
+            `${r.requirement.rule.title}: ${flow} is only partly permitted${sourcesOnly ? ' (only from some sources; the documentation says Any)' : ''}. Not covered: ${describeUncovered(v.denied).join('; ')}${describeShadowed(shadowed)}.`,
+          evidence: [...partsEvidence(v.denied, 'deny', ctx.device.file), ...partsEvidence(v.permitted, 'permit', ctx.device.file), ...shadowedEvidence(shadowed)],
         });
       });
   },
