@@ -39,6 +39,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'network-firewall/uncertain.rules': [`uncertain-verdict ${XMPP}/xmpp-s2s-in@5269`],
   'network-firewall/nat.rules': [],
+  // The inbound permit names no destination, but only the Access Edge pair gets past the RETURN above it.
+  'network-firewall/return-guarded.rules': [],
   'edge-host/compliant.rules': [],
   'edge-host/exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, 'any-rule @23456'],
   'edge-host/gap.rules': [`missing-flow ${XMPP}/xmpp-s2s-out@5269`, `wrong-direction ${XMPP}/xmpp-s2s-out@5269`],
@@ -79,6 +81,18 @@ describe('iptables fixtures', () => {
       expect(translated.map((e) => e.text)).toEqual([lines[41], lines[42]]);
       expect(translated.every((e) => e.text.includes('-j DNAT'))).toBe(true);
     }
+  });
+
+  it('judges a rule behind a RETURN by the destinations that reach it: the Access Edge pair, so no "any destination"', () => {
+    const audit = auditFixture('network-firewall/return-guarded.rules');
+    const lines = fileLines('fixtures/iptables/network-firewall/return-guarded.rules');
+    const permit = lines.findIndex((l) => l.startsWith('-A EDGE-IN -p tcp'));
+    for (const id of ['xmpp-s2s-in', 'sip-federation-in', 'sip-client-in']) {
+      const r = audit.requirements.find((x) => x.requirement.rule.id === id)!;
+      expect(r.status).toBe('satisfied');
+      expect(r.verdict!.permitted.map((p) => p.decidedBy!.rule!.origin.line)).toContain(permit);
+    }
+    expect(audit.findings).toEqual([]);
   });
 
   it('points a missing flow at the line that blocks it', () => {
