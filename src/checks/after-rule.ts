@@ -4,7 +4,7 @@ import { inDecisionOrder, type Decider } from '../engine/evaluate.js';
 import { asSeenAt } from '../engine/nat.js';
 import { appliesTo } from '../engine/path-context.js';
 import { candidateRules } from '../engine/rule-index.js';
-import { pathContext } from '../audit/flow-query.js';
+import { openedByRules, pathContext, type DecidedPart } from '../audit/flow-query.js';
 import type { Path } from '../engine/topology.js';
 
 /** What the rules after a deciding rule would do with the flows it decided, were it absent. */
@@ -44,4 +44,18 @@ export function afterRule(device: Device, path: Path, d: Decider, flows: readonl
     remaining = subtractFlows(remaining, r.match.flows);
   }
   return { permits, toDefault: !touched && d.via.length === 0 };
+}
+
+/**
+ * The rule of `d` only permits what its filter's default policy would permit anyway: nothing after it in the filter
+ * touches the flows, and the default permits. Such a rule is no open door of its own (a Windows outbound allow rule
+ * on a host whose outbound default is Allow); the default is, and that is reported once, on the default.
+ */
+export function standsInForDefault(device: Device, path: Path, d: Decider, flows: readonly HeaderSpace[]): boolean {
+  return d.filter.defaultAction === 'permit' && afterRule(device, path, d, flows).toDefault;
+}
+
+/** Parts that some rule lets through which is not merely standing in for a permitting default. */
+export function openedByOwnRules(device: Device, parts: readonly DecidedPart[]): DecidedPart[] {
+  return openedByRules(parts).filter((p) => p.permittedBy.some((d) => d.rule && !standsInForDefault(device, p.path, d, p.flows)));
 }

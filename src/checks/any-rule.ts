@@ -11,7 +11,7 @@ import { pathContext, queryPaths, tcpOrUdp, type FlowEnd, type QueryPath } from 
 import { portSet } from '../audit/requirements.js';
 import type { IntervalSet } from '../model/interval-set.js';
 import { deciderEvidence, type Finding, type Severity } from '../audit/result.js';
-import { afterRule } from './after-rule.js';
+import { standsInForDefault } from './after-rule.js';
 import { finding, type Check } from './check.js';
 
 type Breadth = 'any service' | 'any destination' | 'any source';
@@ -113,7 +113,7 @@ function* broadRulesIn(scope: Scope, filter: Filter, stage: number, view: SeenFl
     const breadths = breadthOf(scope, rule, stage, flows, open);
     if (breadths.length === 0) continue;
     const d = decided[0]!.permittedBy.find((x) => x.rule === rule) ?? { filter, rule, via: [] };
-    const redundant = decided.every((o) => o.uncertainty.length === 0) && afterRule(ctx.device, qp.path, d, flows).toDefault && d.filter.defaultAction === 'permit';
+    const redundant = decided.every((o) => o.uncertainty.length === 0) && standsInForDefault(ctx.device, qp.path, d, flows);
     const note = redundant ? `redundant: the default policy of ${d.filter.name} already permits these flows without it` : undefined;
     for (const breadth of breadths) yield { d, flows, breadth, ...(redundant ? { severity: 'info', note, redundant } : {}) };
   }

@@ -155,9 +155,12 @@ describe('any-rule', () => {
     // TCP 443 Access Edge -> Internet is the reverse of a documented inbound row; only the ACCEPT policy opens it.
     expect(findingsOf(a, 'wrong-direction').filter((f) => f.flow.dport === '443')).toEqual([]);
     expect(findingsOf(a, 'obsolete-flow')).toEqual([]);
-    // A rule that opens the same reverse flow is reported.
-    const ruled = forward([...COMPLIANT_FORWARD, '-A FORWARD -s 203.0.113.10/32 -i eth1 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT'], 'ACCEPT');
-    expect(findingsOf(audit(ruled), 'wrong-direction').map((f) => f.flow.dport)).toContain('443');
+    // A rule that opens the same reverse flow behind the ACCEPT only stands in for it: still the default's finding.
+    const rule = '-A FORWARD -s 203.0.113.10/32 -i eth1 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT';
+    const ruled = forward([...COMPLIANT_FORWARD, rule], 'ACCEPT');
+    expect(findingsOf(audit(ruled), 'wrong-direction').filter((f) => f.flow.dport === '443')).toEqual([]);
+    // Behind a DROP policy the same rule is what opens it, and is reported.
+    expect(findingsOf(audit(forward([...COMPLIANT_FORWARD, rule])), 'wrong-direction').map((f) => f.flow.dport)).toContain('443');
   });
   it('does not blame a permitting default that no flow to an Edge reaches', () => {
     const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -j DROP', '-A FORWARD -s 203.0.113.10/31 -j DROP', '-A FORWARD -d 10.10.1.10/32 -j DROP', '-A FORWARD -s 10.10.1.10/32 -j DROP'], 'ACCEPT');
