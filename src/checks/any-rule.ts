@@ -45,7 +45,7 @@ export const anyRule: Check = {
       for (const [from, to, inbound] of [[side, edge, true], [edge, side, false]] as const) {
         const { paths } = queryPaths(ctx.device, ctx.placement, { from, to, protocols: Protocols.any(), dport: Ports.any() });
         for (const qp of paths) {
-          const scope: Scope = { ctx, rows, qp, inbound, sideZone: side.zone, edgeAddresses: edgeAddresses.union(qp.space.dst) };
+          const scope: Scope = { ctx, rows, qp, inbound, sideZone: side.zone, edgeAddresses: inbound ? edgeAsNamed(ctx, qp, edgeAddresses) : edgeAddresses };
           const rules = [...broadRules(scope)];
           const redundant = rules.filter((h) => h.redundant).flatMap((h) => h.flows);
           for (const hit of [...rules, ...permittingDefaults(ctx, qp, inbound, redundant)]) {
@@ -80,8 +80,20 @@ interface Scope {
   readonly qp: QueryPath;
   readonly inbound: boolean;
   readonly sideZone: Zone;
-  /** Every Edge role's addresses, and this path's Edge as its packets arrive. */
+  /** Every Edge role's addresses (inbound, also as this path's packets and filters name them). */
   readonly edgeAddresses: AddressSet;
+}
+
+/**
+ * The Edge's addresses on an inbound path: the roles' own, as the packets arrive (a published address), and as each
+ * filter names them (the real address behind a DNAT): a flow to any of them is a flow to the Edge.
+ */
+function edgeAsNamed(ctx: AuditContext, qp: QueryPath, roles: AddressSet): AddressSet {
+  const pathCtx = pathContext(qp.path);
+  const stages = qp.path.filters.map((f, i) => f.attachment?.stage ?? i);
+  return stages
+    .flatMap((stage) => asSeenAt(ctx.device.nat, [qp.space], pathCtx, stage))
+    .reduce((acc, v) => v.seen.reduce((a, h) => a.union(h.dst), acc), roles.union(qp.space.dst));
 }
 
 function* broadRules(scope: Scope): Generator<Hit> {
@@ -89,10 +101,7 @@ function* broadRules(scope: Scope): Generator<Hit> {
   const pathCtx = pathContext(qp.path);
   for (const [filter, stage] of reachableFilters(ctx.device, qp)) {
     // The rule names flows as its filter sees them: translated, when NAT comes before it (ASA 8.3+, DNAT).
-    const views = asSeenAt(ctx.device.nat, [qp.space], pathCtx, stage);
-    // The Edge as this filter names it (its real address behind a DNAT) is the Edge too.
-    const edge = views.reduce((acc, v) => v.seen.reduce((a, h) => a.union(h.dst), acc), scope.edgeAddresses);
-    for (const view of views) yield* broadRulesIn({ ...scope, edgeAddresses: edge }, filter, stage, view);
+    for (const view of asSeenAt(ctx.device.nat, [qp.space], pathCtx, stage)) yield* broadRulesIn(scope, filter, stage, view);
   }
 }
 
@@ -120,19 +129,21 @@ function* broadRulesIn(scope: Scope, filter: Filter, stage: number, view: SeenFl
 }
 
 /**
- * What the rule decides when the destination is not narrowed to the Edge: the documented inbound rows' protocols and
- * ports from this side to any host behind the firewall on this path, in the path's family. Narrow in ports, so cheap.
+ * Whether the rule decides flows to hosts beyond the Edge roles when the destination is not narrowed to the Edge:
+ * the documented inbound ports it decides toward the Edge (`decided`), from this side to every other host behind
+ * the firewall on this path, in the path's family. Evaluated rule by rule, narrowed to the rule's own match: one
+ * evaluation of every destination through 100,000 rules would fragment without end.
  */
-function decidedBeyondEdge(scope: Scope, rule: Rule, stage: number): HeaderSpace[] {
-  const { ctx, qp, rows } = scope;
+function decidesBeyondEdge({ ctx, qp, rows, edgeAddresses }: Scope, rule: Rule, stage: number, decided: readonly HeaderSpace[]): boolean {
   const pathCtx = pathContext(qp.path);
-  const wide = rows.inbound.map((r) => ({ ...r, src: qp.space.src, dst: AddressSet.any(qp.family) }));
-  return asSeenAt(ctx.device.nat, wide, pathCtx, stage).flatMap((view) => {
+  const beyond = AddressSet.any(qp.family).subtract(edgeAddresses);
+  const wide = rows.inbound.flatMap((r) => {
+    const dport = decided.filter((h) => h.proto.overlaps(r.proto)).reduce((acc, h) => acc.union(h.dport), Ports.none()).intersect(r.dport);
+    return dport.isEmpty() || beyond.isEmpty() ? [] : [{ ...r, dport, src: qp.space.src, dst: beyond }];
+  });
+  return asSeenAt(ctx.device.nat, wide, pathCtx, stage).some((view) => {
     const seenOwn = intersectFlows(view.seen, rule.match.flows);
-    if (seenOwn.length === 0) return [];
-    return evaluatePath(ctx.device, qp.path.filters, view.back(seenOwn), pathCtx)
-      .filter((o) => decidedBy(o, rule))
-      .flatMap((o) => o.flows);
+    return seenOwn.length > 0 && evaluatePath(ctx.device, qp.path.filters, view.back(seenOwn), pathCtx).some((o) => decidedBy(o, rule));
   });
 }
 
@@ -207,13 +218,13 @@ const TCP_UDP = Protocols.only(6, 17);
  * Whether the rule's text leaves room for any breadth: a cheap test that spares the evaluation of the many rules that
  * name exactly the Edge, the Front End and a few ports. What the rule then decides is judged by `breadthOf`.
  */
-function mayBeBroad({ ctx, inbound, sideZone, edgeAddresses }: Scope, rule: Rule): boolean {
+function mayBeBroad({ ctx, rows, inbound, sideZone, edgeAddresses }: Scope, rule: Rule): boolean {
   const spaces = rule.match.flows;
   const frontEnd = ctx.roles.get('front-end');
   return (
     anyService(spaces) ||
-    (inbound && ctx.placement.deviceRole === 'network-firewall' && spaces.some((h) => !h.dst.isSubsetOf(edgeAddresses))) ||
-    (inbound && sideZone === 'internal' && frontEnd !== undefined && spaces.some((h) => !h.src.isSubsetOf(frontEnd)))
+    (inbound && ctx.placement.deviceRole === 'network-firewall' && reaches(rows.inbound, spaces) && spaces.some((h) => !h.dst.isSubsetOf(edgeAddresses))) ||
+    (inbound && sideZone === 'internal' && frontEnd !== undefined && reaches(rows.internal, spaces) && spaces.some((h) => !h.src.isSubsetOf(frontEnd)))
   );
 }
 
@@ -231,7 +242,7 @@ function breadthOf(scope: Scope, rule: Rule, stage: number, decided: readonly He
   const out: Breadth[] = [];
   if (anyService(open)) out.push('any service');
   if (inbound && ctx.placement.deviceRole === 'network-firewall' && reaches(rows.inbound, decided) && rule.match.flows.some((h) => !h.dst.isSubsetOf(edgeAddresses))) {
-    if (decidedBeyondEdge(scope, rule, stage).some((h) => !h.dst.isSubsetOf(edgeAddresses))) out.push('any destination');
+    if (decidesBeyondEdge(scope, rule, stage, decided)) out.push('any destination');
   }
   const frontEnd = ctx.roles.get('front-end');
   if (inbound && sideZone === 'internal' && frontEnd && intersectFlows(decided, rows.internal).some((h) => !h.src.isSubsetOf(frontEnd))) out.push('any source');
