@@ -52,16 +52,17 @@ const EXPECTED: Record<string, string[]> = {
   'asa9/any-edge.cfg': ANY_EDGE(135),
   'asa9/wrong-direction.cfg': [`missing-flow ${SIP}/sip-client-in@443 high blocks:138`, `wrong-direction ${SIP}/sip-client-in@443 medium permits:140`],
   'asa9/exposed-23456.cfg': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456 critical permits:135`],
-  'asa9/shadowed.cfg': [`missing-flow ${SIP}/sip-federation-in@5061 high blocks:133`, `wrong-direction ${SIP}/sip-federation-in@5061 low permits:142`],
-  'asa9/inactive.cfg': [`missing-flow ${XMPP}/xmpp-gateway-to-edge@23456 high blocks:152`],
+  'asa9/shadowed.cfg': [`missing-flow ${SIP}/sip-federation-in@5061 high blocks:133 shadowed:135`, `wrong-direction ${SIP}/sip-federation-in@5061 low permits:142`],
+  // The inactive entry is not named; the deny is, and the general inside permit it carves the Edge out of.
+  'asa9/inactive.cfg': [`missing-flow ${XMPP}/xmpp-gateway-to-edge@23456 high blocks:152 shadowed:154`],
   'asa82/compliant.cfg': [],
   'asa82/gap.cfg': [`missing-flow ${XMPP}/xmpp-s2s-in@5269 high blocks:98`, `wrong-direction ${XMPP}/xmpp-s2s-in@5269 low permits:100`],
   'asa82/partial.cfg': [`partial-flow ${SIP}/sip-federation-in@5061 high permits:94 blocks:99`],
   'asa82/any-edge.cfg': ANY_EDGE(96),
   'asa82/wrong-direction.cfg': [`missing-flow ${SIP}/sip-client-in@443 high blocks:99`, `wrong-direction ${SIP}/sip-client-in@443 medium permits:101`],
   'asa82/exposed-23456.cfg': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456 critical permits:96`],
-  'asa82/shadowed.cfg': [`missing-flow ${SIP}/sip-federation-in@5061 high blocks:94`, `wrong-direction ${SIP}/sip-federation-in@5061 low permits:103`],
-  'asa82/inactive.cfg': [`missing-flow ${XMPP}/xmpp-gateway-to-edge@23456 high blocks:114`],
+  'asa82/shadowed.cfg': [`missing-flow ${SIP}/sip-federation-in@5061 high blocks:94 shadowed:96`, `wrong-direction ${SIP}/sip-federation-in@5061 low permits:103`],
+  'asa82/inactive.cfg': [`missing-flow ${XMPP}/xmpp-gateway-to-edge@23456 high blocks:114 shadowed:116`],
   'show-access-list/compliant.txt': [],
 };
 

@@ -47,7 +47,15 @@ const EXPECTED: Record<string, string[]> = {
   'policy-nat/exposed-23456.conf': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`],
   'policy-nat/shadowed.conf': [`missing-flow ${SIP}/sip-federation-in@5061`, `wrong-direction ${SIP}/sip-federation-in@5061`],
   'policy-nat/disabled.conf': [`missing-flow ${SIP}/sip-client-in@443`],
-  'policy-nat/negated.conf': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, 'exposed-internal-port @4443', 'exposed-internal-port @5062', 'exposed-internal-port @8057'],
+  // Policy 7's "every source but the DMZ pool" also lets internal hosts beyond the Front End reach the Edge internal
+  // interface on the documented ports: any-rule judges the sources it decides, not the negated text.
+  'policy-nat/negated.conf': [
+    `exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`,
+    'exposed-internal-port @4443',
+    'exposed-internal-port @5062',
+    'exposed-internal-port @8057',
+    'any-rule @443, 4443, 5061-5062, 8057, 23456 | 3478',
+  ],
   'policy-nat/management-wan.conf': ['management-access @telnet', 'management-access @http', 'management-access @https', 'management-access @ssh', 'management-access @snmp', 'management-access @ping'],
   'central-nat/compliant.conf': [],
 };
@@ -81,6 +89,10 @@ describe('FortiGate fixtures', () => {
     const f = findingOf(audit('policy-nat/shadowed.conf'), 'missing-flow');
     const blocks = f.evidence.filter((e) => e.effect === 'blocks');
     expect(blocks.map((e) => e.text.split('\n').slice(0, 2).join(' '))).toEqual(['edit 30     set name "Block-SIP-TLS-Scanners"']);
+    // The accepting policy below it, which the deny shadows, is named beside it.
+    const shadowed = f.evidence.filter((e) => e.effect === 'shadowed');
+    expect(shadowed.map((e) => e.text.split('\n')[0])).toEqual(['edit 3']);
+    expect(shadowed[0]!.line).toBeGreaterThan(blocks[0]!.line);
     expect(f.severity).toBe('high');
   });
 

@@ -42,6 +42,8 @@ const EXPECTED: Record<string, string[]> = {
   'network-firewall/nat.rules': [],
   'network-firewall/well-built.rules': [],
   'network-firewall/partner-only.rules': [`partial-flow ${SIP}/sip-federation-out@5061`, `partial-flow ${XMPP}/xmpp-s2s-out@5269`],
+  // The inbound permit names no destination, but only the Access Edge pair gets past the RETURN above it.
+  'network-firewall/return-guarded.rules': [],
   'edge-host/compliant.rules': [],
   'edge-host/exposed-23456.rules': [`exposed-internal-port ${XMPP}/xmpp-gateway-to-edge@23456`, 'any-rule @23456'],
   'edge-host/gap.rules': [`missing-flow ${XMPP}/xmpp-s2s-out@5269`, `wrong-direction ${XMPP}/xmpp-s2s-out@5269`],
@@ -108,16 +110,33 @@ describe('iptables fixtures', () => {
     }
   });
 
+  it('judges a rule behind a RETURN by the destinations that reach it: the Access Edge pair, so no "any destination"', () => {
+    const audit = auditFixture('network-firewall/return-guarded.rules');
+    const lines = fileLines('fixtures/iptables/network-firewall/return-guarded.rules');
+    const permit = lines.findIndex((l) => l.startsWith('-A EDGE-IN -p tcp'));
+    for (const id of ['xmpp-s2s-in', 'sip-federation-in', 'sip-client-in']) {
+      const r = audit.requirements.find((x) => x.requirement.rule.id === id)!;
+      expect(r.status).toBe('satisfied');
+      expect(r.verdict!.permitted.map((p) => p.decidedBy!.rule!.origin.line)).toContain(permit);
+    }
+    expect(audit.findings).toEqual([]);
+  });
+
   it('points a missing flow at the line that blocks it', () => {
     const text = readFileSync(join(root, 'network-firewall/shadowed.rules'), 'utf8').split('\n');
     const f = auditFixture('network-firewall/shadowed.rules').findings.find((x) => x.check === 'missing-flow')!;
     for (const e of f.evidence) expect(text[e.line - 1]).toBe(e.text);
-    // The REJECT blocks; the FORWARD jump that led into its chain is shown as context.
+    // The REJECT blocks; the FORWARD jump that led into its chain is shown as context, and the permit right below
+    // the REJECT, which it shadows, is named beside it.
     expect(f.evidence.map((e) => [e.effect, e.text.split(' ').slice(0, 2).join(' ')])).toEqual([
       ['context', '-A FORWARD'],
       ['blocks', '-A LYNC-EXT'],
+      ['shadowed', '-A LYNC-EXT'],
     ]);
     expect(f.evidence[1]!.text).toContain('-j REJECT');
+    expect(f.evidence[2]!.line).toBe(f.evidence[1]!.line + 1);
+    expect(f.evidence[2]!.text).toContain('--comment "SIP federation in" -j ACCEPT');
+    expect(f.message).toContain(`shadowing the permit at line ${f.evidence[2]!.line}`);
   });
 });
 

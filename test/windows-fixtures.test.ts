@@ -63,7 +63,12 @@ describe('Windows registry fixtures', () => {
 
   it('points the missing 5061 at the block rule that overrides the allow rule', () => {
     const f = auditWindows(input('edge-block-5061-in.reg'), profile).findings.find((x) => x.check === 'missing-flow')!;
-    expect(f.evidence.map((e) => [e.effect, e.text.split('|').slice(0, 2).join('|')])).toEqual([['blocks', '"{F2B4D6E8-0A2C-4C5F-AE6A-1D3B5C7E9B19}"="v2.26|Action=Block']]);
+    // The block wins over the Access Edge allow rule (earlier in the file), which is named as the permit it shadows.
+    expect(f.evidence.map((e) => [e.effect, e.text.split('|').slice(0, 2).join('|')])).toEqual([
+      ['shadowed', '"{3F6A8C21-7B4E-4D9A-A1C2-5E8F0B7D6A31}"="v2.26|Action=Allow'],
+      ['blocks', '"{F2B4D6E8-0A2C-4C5F-AE6A-1D3B5C7E9B19}"="v2.26|Action=Block'],
+    ]);
+    expect(f.evidence[0]!.text).toContain('LPort=5061');
     const allow = auditWindows(input('edge-compliant.reg'), profile).requirements.find((r) => r.requirement.rule.id === 'sip-federation-in')!;
     expect(allow.status).toBe('satisfied');
   });

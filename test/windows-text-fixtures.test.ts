@@ -61,6 +61,47 @@ describe('Windows text fixtures (fixtures/windows/edge-host)', () => {
     expect(counts('compliant.csv')).toEqual(counts('compliant.gpo.xml'));
   });
 
+  it("rates Windows' default outbound Allow on the Edge host info, citing the CIS benchmark that recommends it", () => {
+    const f = audit('compliant.netsh.txt').findings;
+    expect(f.map((x) => [x.check, x.severity])).toEqual([
+      ['any-rule', 'info'],
+      ['any-rule', 'info'],
+    ]);
+    expect(f.every((x) => x.citation!.startsWith('CIS Microsoft Windows Server benchmark') && x.message.includes('Allow (default)'))).toBe(true);
+  });
+
+  it('rates info an outbound rule that only permits what the default outbound Allow already permits', () => {
+    // The netsh list plus one rule keyed on local port 5269 with any remote port: every port, but nothing the
+    // default behind it would not permit anyway.
+    const rule = [
+      'Rule Name:                            XMPP replies (TCP-Out)',
+      '----------------------------------------------------------------------',
+      'Enabled:                              Yes',
+      'Direction:                            Out',
+      'Profiles:                             Domain,Private,Public',
+      'Grouping:                             ',
+      'LocalIP:                              203.0.113.10/32',
+      'RemoteIP:                             Any',
+      'Protocol:                             TCP',
+      'LocalPort:                            5269',
+      'RemotePort:                           Any',
+      'Edge traversal:                       No',
+      'InterfaceTypes:                       Any',
+      'Security:                             NotRequired',
+      'Rule source:                          Local Setting',
+      'Action:                               Allow',
+      '',
+    ].join('\r\n');
+    const text = readFileSync(join(REPO, DIR, 'compliant.netsh.txt'), 'latin1').replace('Ok.\r\n', `\r\n${rule}Ok.\r\n`);
+    const result = auditWindows(exportFromBytes(`${DIR}/extra.netsh.txt`, Buffer.from(text, 'latin1')), profile);
+    const own = result.findings.filter((f) => f.evidence.some((e) => e.text.includes('XMPP replies (TCP-Out)')));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.map((f) => [f.check, f.severity])).toEqual(own.map(() => ['any-rule', 'info']));
+    expect(own.every((f) => f.message.includes('redundant: the default policy of'))).toBe(true);
+    // Nor is it a wrong-direction 443 or an obsolete Live Messenger flow of its own: the default would open those too.
+    expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+
   it('rates the any-port allow high and points at its rule element', () => {
     const anyRule = audit('any-port-allow.gpo.xml').findings.find((f) => f.check === 'any-rule')!;
     expect(anyRule.severity).toBe('high');

@@ -18,7 +18,8 @@ export interface Evidence {
   readonly file: string;
   readonly line: number;
   readonly text: string;
-  readonly effect: 'permits' | 'blocks' | 'uncertain' | 'translates' | 'context';
+  /** `shadowed`: a permit that would decide the flow but never can, because the blocking rule comes first. */
+  readonly effect: 'permits' | 'blocks' | 'uncertain' | 'translates' | 'context' | 'shadowed';
   /**
    * Set on a filter's default that no line declares (an ACL's implicit deny): `line` is then the filter's header and
    * `text` a description in parentheses, not configuration text. Consumers test this flag, never the text.

@@ -79,7 +79,12 @@ describe('missing-flow', () => {
     const text = forward([COMPLIANT_FORWARD[0]!, '-A FORWARD -i eth0 -p tcp -m tcp --dport 5061 -j REJECT --reject-with tcp-reset', ...COMPLIANT_FORWARD.slice(1)]);
     const f = findingsOf(audit(text), 'missing-flow');
     expect(f.map((x) => x.requirement)).toEqual(['lync2013-sip-federation-public-im/sip-federation-in']);
-    expect(f[0]!.evidence.map((e) => e.line)).toEqual([lineOf(text, 'REJECT')]);
+    // The REJECT blocks, and the permit below it that it shadows is named beside it.
+    expect(f[0]!.evidence.map((e) => [e.effect, e.line])).toEqual([
+      ['blocks', lineOf(text, 'REJECT')],
+      ['shadowed', lineOf(text, '443,5061,5269')],
+    ]);
+    expect(f[0]!.message).toContain(`shadowing the permit at line ${lineOf(text, '443,5061,5269')}`);
   });
   it('does not report a flow whose feature the site has not enabled', () => {
     const text = forward(COMPLIANT_FORWARD.map((l) => l.replace('443,5061,5269', '443,5061')));
@@ -150,9 +155,12 @@ describe('any-rule', () => {
     // TCP 443 Access Edge -> Internet is the reverse of a documented inbound row; only the ACCEPT policy opens it.
     expect(findingsOf(a, 'wrong-direction').filter((f) => f.flow.dport === '443')).toEqual([]);
     expect(findingsOf(a, 'obsolete-flow')).toEqual([]);
-    // A rule that opens the same reverse flow is reported.
-    const ruled = forward([...COMPLIANT_FORWARD, '-A FORWARD -s 203.0.113.10/32 -i eth1 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT'], 'ACCEPT');
-    expect(findingsOf(audit(ruled), 'wrong-direction').map((f) => f.flow.dport)).toContain('443');
+    // A rule that opens the same reverse flow behind the ACCEPT only stands in for it: still the default's finding.
+    const rule = '-A FORWARD -s 203.0.113.10/32 -i eth1 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT';
+    const ruled = forward([...COMPLIANT_FORWARD, rule], 'ACCEPT');
+    expect(findingsOf(audit(ruled), 'wrong-direction').filter((f) => f.flow.dport === '443')).toEqual([]);
+    // Behind a DROP policy the same rule is what opens it, and is reported.
+    expect(findingsOf(audit(forward([...COMPLIANT_FORWARD, rule])), 'wrong-direction').map((f) => f.flow.dport)).toContain('443');
   });
   it('does not blame a permitting default that no flow to an Edge reaches', () => {
     const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -j DROP', '-A FORWARD -s 203.0.113.10/31 -j DROP', '-A FORWARD -d 10.10.1.10/32 -j DROP', '-A FORWARD -s 10.10.1.10/32 -j DROP'], 'ACCEPT');
@@ -180,6 +188,76 @@ describe('any-rule', () => {
     const f = findingsOf(audit(text), 'any-rule');
     expect(f.map((x) => x.severity)).toEqual(['medium']);
     expect(f[0]!.message).toContain('any destination');
+  });
+});
+
+describe('any-rule judges what a rule decides, not its text', () => {
+  const EDGE_IN = ['-A FORWARD -i eth0 -o eth1 -j EDGE_IN', '-A EDGE_IN ! -d 203.0.113.10/31 -j RETURN', '-A EDGE_IN -p tcp -m multiport --dports 5061,443,5269 -j ACCEPT'];
+  const edgeIn = (lines: string[]) =>
+    forward([COMPLIANT_FORWARD[0]!, ...lines, ...COMPLIANT_FORWARD.slice(2)]).replace(':OUTPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]\n:EDGE_IN - [0:0]');
+
+  it('does not call "any destination" a rule that only the Edge reaches, behind a RETURN for every other destination', () => {
+    const a = audit(edgeIn(EDGE_IN));
+    expect(status(a, 'lync2013-sip-federation-public-im/sip-federation-in')).toBe('satisfied');
+    expect(findingsOf(a, 'any-rule')).toEqual([]);
+  });
+  it('still reports the same rule when the chain is entered for every destination', () => {
+    const text = edgeIn(EDGE_IN.filter((l) => !l.includes('RETURN')));
+    const f = findingsOf(audit(text), 'any-rule');
+    expect(f.map((x) => [x.severity, x.flow.protocol, x.evidence.find((e) => e.effect === 'permits')!.line])).toEqual([['medium', 'tcp [any destination]', lineOf(text, '-A EDGE_IN -p tcp')]]);
+  });
+  it('reports a rule naming a network wider than the Edge, which decides documented ports for hosts beyond it', () => {
+    const text = forward([COMPLIANT_FORWARD[0]!, '-A FORWARD -d 203.0.113.0/24 -i eth0 -o eth1 -p tcp -m multiport --dports 443,5061,5269 -j ACCEPT', ...COMPLIANT_FORWARD.slice(2)]);
+    const f = findingsOf(audit(text), 'any-rule');
+    expect(f.map((x) => [x.severity, x.flow.protocol, x.flow.dst])).toEqual([['medium', 'tcp [any destination]', ['203.0.113.0/24']]]);
+  });
+  it('does not call "any service" a rule whose other ports an earlier rule already blocks', () => {
+    const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -i eth0 -p tcp -m tcp --dport 1:1023 -j DROP', '-A FORWARD -d 203.0.113.10/31 -i eth0 -p tcp -j ACCEPT']);
+    expect(findingsOf(audit(text), 'any-rule')).toEqual([]);
+    // Without the DROP the same rule opens every TCP port (the documented ones through the rule before it).
+    const open = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -i eth0 -p tcp -j ACCEPT']);
+    expect(findingsOf(audit(open), 'any-rule').map((x) => [x.severity, x.flow.protocol])).toEqual([['high', 'tcp [any service]']]);
+  });
+  it('reports internal sources beyond the Front End that a rule lets reach the Edge internal interface', () => {
+    const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -s 10.0.0.0/8 -d 10.10.1.10/32 -i eth3 -o eth2 -p tcp -m tcp --dport 23456 -j ACCEPT']);
+    const f = findingsOf(audit(text), 'any-rule');
+    expect(f.map((x) => [x.severity, x.flow.protocol, x.flow.src])).toEqual([['low', 'tcp [any source]', ['10.0.0.0/8']]]);
+  });
+});
+
+describe('any-rule defaults that do not cry wolf', () => {
+  const EDGE_HOST_INPUT = ['-A INPUT -d 203.0.113.10/32 -i eth0 -p tcp -m multiport --dports 443,5061,5269 -j ACCEPT', '-A INPUT -s 10.20.0.0/24 -d 10.10.1.10/32 -i eth1 -p tcp -m tcp --dport 23456 -j ACCEPT'];
+  const outboundAllow = (output: string[]) => host(EDGE_HOST_INPUT, output).replace(':OUTPUT DROP [0:0]', ':OUTPUT ACCEPT [0:0]');
+
+  it("rates the Edge host's own outbound default Allow info, citing the CIS benchmark", () => {
+    const f = findingsOf(audit(outboundAllow([]), HOST), 'any-rule');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.map((x) => x.severity)).toEqual(f.map(() => 'info'));
+    expect(f.every((x) => x.evidence[0]!.text === ':OUTPUT ACCEPT [0:0]' && x.message.includes('CIS Microsoft Windows Server benchmark') && x.citation!.startsWith('CIS Microsoft Windows Server benchmark'))).toBe(true);
+  });
+  it('keeps a permitting default toward the Edge host high', () => {
+    const text = outboundAllow([]).replace(':INPUT DROP [0:0]', ':INPUT ACCEPT [0:0]');
+    const toEdge = findingsOf(audit(text, HOST), 'any-rule').filter((x) => x.flow.to !== 'internet' && x.flow.to !== 'internal hosts');
+    expect(toEdge.length).toBeGreaterThan(0);
+    expect(toEdge.every((x) => x.severity === 'high')).toBe(true);
+  });
+  it('rates info a rule that only permits what the outbound default already permits', () => {
+    const text = outboundAllow(['-A OUTPUT -s 203.0.113.10/32 -p tcp -m tcp --sport 5269 -j ACCEPT']);
+    const f = findingsOf(audit(text, HOST), 'any-rule').filter((x) => x.evidence.some((e) => e.line === lineOf(text, '--sport 5269')));
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.every((x) => x.severity === 'info' && x.message.includes('redundant: the default policy of OUTPUT already permits'))).toBe(true);
+    // Behind an OUTPUT DROP the same rule is an open door of its own.
+    const closed = host(EDGE_HOST_INPUT, ['-A OUTPUT -s 203.0.113.10/32 -p tcp -m tcp --sport 5269 -j ACCEPT']);
+    expect(findingsOf(audit(closed, HOST), 'any-rule').map((x) => x.severity)).toContain('high');
+  });
+  it('does not let a redundant rule hide the permitting default it stands in for', () => {
+    // Every flow to the Access Edge meets the rule first; without it FORWARD's ACCEPT would let them all through.
+    const text = forward([...COMPLIANT_FORWARD, '-A FORWARD -d 203.0.113.10/31 -j ACCEPT'], 'ACCEPT');
+    const f = findingsOf(audit(text), 'any-rule').filter((x) => x.flow.from === 'internet' && x.flow.to === 'access-edge');
+    expect(f.map((x) => [x.severity, x.evidence.at(-1)!.text]).sort()).toEqual([
+      ['high', ':FORWARD ACCEPT [0:0]'],
+      ['info', '-A FORWARD -d 203.0.113.10/31 -j ACCEPT'],
+    ]);
   });
 });
 

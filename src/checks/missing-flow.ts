@@ -1,6 +1,6 @@
 import { partsEvidence } from '../audit/result.js';
 import { requirementFinding, type Check } from './check.js';
-import { describeBlockers } from './describe.js';
+import { describeBlockers, describeShadowed, shadowedEvidence, shadowedPermits } from './describe.js';
 
 export const missingFlow: Check = {
   id: 'missing-flow',
@@ -11,11 +11,12 @@ export const missingFlow: Check = {
   run({ ctx, requirements }) {
     return requirements
       .filter((r) => r.status === 'missing' && r.verdict)
-      .map((r) =>
-        requirementFinding(this, ctx, r, {
-          message: (flow) => `${r.requirement.rule.title}: ${flow} is not permitted; ${describeBlockers(r.verdict!.denied)}.`,
-          evidence: partsEvidence(r.verdict!.denied, 'deny', ctx.device.file),
-        }),
-      );
+      .map((r) => {
+        const shadowed = shadowedPermits(ctx.device, r.verdict!.denied);
+        return requirementFinding(this, ctx, r, {
+          message: (flow) => `${r.requirement.rule.title}: ${flow} is not permitted; ${describeBlockers(r.verdict!.denied)}${describeShadowed(shadowed)}.`,
+          evidence: [...partsEvidence(r.verdict!.denied, 'deny', ctx.device.file), ...shadowedEvidence(shadowed)],
+        });
+      });
   },
 };

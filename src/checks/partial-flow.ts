@@ -2,7 +2,7 @@ import { narrowedEnd } from '../audit/flow-query.js';
 import { nameAddresses } from '../audit/internet.js';
 import { partsEvidence } from '../audit/result.js';
 import { requirementFinding, type Check } from './check.js';
-import { describeUncovered } from './describe.js';
+import { describeShadowed, describeUncovered, shadowedEvidence, shadowedPermits } from './describe.js';
 
 export const partialFlow: Check = {
   id: 'partial-flow',
@@ -18,10 +18,12 @@ export const partialFlow: Check = {
         const v = r.verdict!;
         const narrowed = r.query ? narrowedEnd(v, r.query) : undefined;
         const why = narrowed === 'sources' ? ' (only from some sources; the documentation says Any)' : narrowed === 'destinations' ? ' (only toward some destinations; the documentation says Any)' : '';
+        const shadowed = shadowedPermits(ctx.device, v.denied);
         return requirementFinding(this, ctx, r, {
           severity: narrowed ? 'low' : this.defaultSeverity,
-          message: (flow) => `${r.requirement.rule.title}: ${flow} is only partly permitted${why}. Not covered: ${describeUncovered(v.denied, (a) => nameAddresses(ctx.internet, a)).join('; ')}.`,
-          evidence: [...partsEvidence(v.denied, 'deny', ctx.device.file), ...partsEvidence(v.permitted, 'permit', ctx.device.file)],
+          message: (flow) =>
+            `${r.requirement.rule.title}: ${flow} is only partly permitted${why}. Not covered: ${describeUncovered(v.denied, (a) => nameAddresses(ctx.internet, a)).join('; ')}${describeShadowed(shadowed)}.`,
+          evidence: [...partsEvidence(v.denied, 'deny', ctx.device.file), ...partsEvidence(v.permitted, 'permit', ctx.device.file), ...shadowedEvidence(shadowed)],
         });
       });
   },

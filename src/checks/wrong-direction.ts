@@ -1,15 +1,16 @@
 import { roleEnd } from '../audit/context.js';
-import { evaluateFlow, openedByRules, verdictOf } from '../audit/flow-query.js';
+import { evaluateFlow, verdictOf } from '../audit/flow-query.js';
 import { describeQuery, portSet, queryOf, type EvaluatedRequirement } from '../audit/requirements.js';
 import { partsEvidence, type Finding } from '../audit/result.js';
 import type { PackRule } from '../policy/pack.js';
+import { openedByOwnRules } from './after-rule.js';
 import { requirementFinding, type Check, type CheckInput } from './check.js';
 
 export const wrongDirection: Check = {
   id: 'wrong-direction',
   title: 'Documented port permitted in the wrong direction',
   description:
-    'A rule permits a documented port in the direction opposite to the documentation (e.g. TCP 443 from the Access Edge out to the Internet instead of in, or 23456 from the Edge toward the Front End) where no documented rule covers that direction; or a row documented as bidirectional is permitted only one way. What only a permitting default policy opens is reported once, by any-rule.',
+    'A rule permits a documented port in the direction opposite to the documentation (e.g. TCP 443 from the Access Edge out to the Internet instead of in, or 23456 from the Edge toward the Front End) where no documented rule covers that direction; or a row documented as bidirectional is permitted only one way. What only a permitting default policy opens (or a rule that merely stands in for it) is reported once, by any-rule.',
   defaultSeverity: 'medium',
   cites: 'Lync Server 2013 port summaries (TechNet JJ618371, JJ618373): each row gives the direction in which the connection is opened',
   run(input) {
@@ -31,7 +32,8 @@ function reversedFlows(check: Check, { ctx, requirements }: CheckInput): Finding
     if (r.status === 'not-applicable' || rule.obsoleteSince || !known(rule.from) || !known(rule.to)) continue;
     if (documents(documented, rule.to, rule.from, rule)) continue;
     const query = { ...queryOf(ctx, rule), from: roleEnd(ctx, rule.to), to: roleEnd(ctx, rule.from) };
-    const opened = openedByRules(verdictOf(evaluateFlow(ctx.device, ctx.placement, query)).permitted);
+    // A rule that only stands in for a permitting default opens nothing of its own: the default is any-rule's.
+    const opened = openedByOwnRules(ctx.device, verdictOf(evaluateFlow(ctx.device, ctx.placement, query)).permitted);
     if (opened.length === 0) continue;
     findings.push(
       requirementFinding(check, ctx, r, {
