@@ -174,7 +174,7 @@ function device(acls: Map<string, Acl>, headers: Map<string, ConfigLine>, file: 
   diagnostics.push({ line: 0, level: 'warning', message: `show access-list output holds only access-lists: interfaces, security levels, access-groups, routes and NAT are unknown; ${notes.join('; ')}` });
   diagnostics.sort((a, b) => a.line - b.line);
   const interfaceList: NetworkInterface[] = [...interfaces].sort().map((name) => ({ name, zone: name }));
-  return { name: basename(file, extname(file)), vendor: ASA_VENDOR, file, families: familiesOf(filters), interfaces: interfaceList, filters, nat: [], diagnostics };
+  return { name: basename(file, extname(file)), vendor: ASA_VENDOR, appliance: true, file, families: familiesOf(filters), interfaces: interfaceList, filters, nat: [], diagnostics };
 }
 
 /** IPv4, and IPv6 when some entry names IPv6 addresses. */

@@ -72,6 +72,7 @@ class DeviceBuilder {
     return {
       name: config.hostname ?? basename(file, extname(file)),
       vendor: ASA_VENDOR,
+      appliance: true,
       file,
       families,
       interfaces: config.interfaces.map((i) => this.networkInterface(i)),

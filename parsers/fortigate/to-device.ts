@@ -72,6 +72,7 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
   return {
     name: scope.vdom === undefined ? host : `${host} (vdom ${scope.vdom})`,
     vendor: 'fortigate',
+    appliance: true,
     file,
     // FortiOS filters both families: IPv6 that no policy permits meets the implicit deny.
     families: ['ipv4', 'ipv6'],

@@ -59,7 +59,7 @@ export function buildContext(device: Device, profile: LoadedProfile | undefined,
 
   // Read once, and only when something is left to infer: a 100,000-rule export has many permit rules.
   const onHook = hookPermits(device);
-  const deviceRole = p?.deviceRole ?? inferDeviceRole(onHook, edgeFlows(packs, roleZones, profile?.roles), inferences);
+  const deviceRole = p?.deviceRole ?? inferDeviceRole(device, onHook, edgeFlows(packs, roleZones, profile?.roles), inferences);
   const roles = new Map(profile?.roles ?? []);
   let permits: Rule[] | undefined;
   const rules = () => (permits ??= permitRules(device));
@@ -170,6 +170,8 @@ function carriesRow(h: HeaderSpace, row: Pick<PackRule, 'protocol' | 'ports'>): 
   return !h.dport.isFull() && h.proto.overlaps(tcpOrUdp(row.protocol)) && h.dport.overlaps(portSet(row.ports));
 }
 
+const origins = (rules: readonly Rule[]): Origin[] => rules.map((r) => r.origin);
+
 /** How many lines of evidence an inference lists: enough to find the rules, few enough to read. */
 const MAX_INFERENCE_EVIDENCE = 5;
 
@@ -191,26 +193,34 @@ function opensEdge(rule: Rule, edge: EdgeFlows): boolean {
 }
 
 /**
- * An Edge host's own firewall opens the Edge's documented ports to the device itself (input); a network firewall in
+ * An appliance (ASA, FortiGate) is a network firewall. An Edge host's own firewall opens the Edge's documented ports to the device itself (input); a network firewall in
  * front of the Edge opens them through itself (forward). The side with more such rules decides; a tie goes to the
- * forward side, since an Edge server does not route. Without such rules, rules that let forwarded traffic through
- * make a network firewall; a default policy alone forwards nothing (an Edge host's `:FORWARD DROP` says nothing).
+ * forward side, since an Edge server does not route. Without such rules, rules that let forwarded traffic through, or
+ * a routing table of its own (connected networks and routes), make a network firewall; a default
+ * policy alone forwards nothing (an Edge host's `:FORWARD DROP` says nothing).
  */
-function inferDeviceRole(onHook: (hook: Hook) => Rule[], edge: EdgeFlows, inferences: Inference[]): DeviceRole {
+function inferDeviceRole(device: Device, onHook: (hook: Hook) => Rule[], edge: EdgeFlows, inferences: Inference[]): DeviceRole {
+  if (device.appliance) {
+    inferences.push({ field: 'deviceRole', value: 'network-firewall', reason: `a ${device.vendor} configuration is a network firewall appliance, never an Edge server's own host firewall`, evidence: [] });
+    return 'network-firewall';
+  }
+  const routes = device.routes ?? [];
   const input = onHook('input');
   const forward = onHook('forward');
   const toHost = input.filter((r) => opensEdge(r, edge));
   const through = forward.filter((r) => opensEdge(r, edge));
   const counts = `${toHost.length} rule(s) to the device itself and ${through.length} forwarding rule(s) permit the Edge's documented ports or addresses`;
-  const [role, reason, evidence]: [DeviceRole, string, Rule[]] =
+  const [role, reason, evidence]: [DeviceRole, string, Origin[]] =
     toHost.length > through.length
-      ? ['edge-host', `${counts}, so it is read as the Edge server's own host firewall`, toHost]
+      ? ['edge-host', `${counts}, so it is read as the Edge server's own host firewall`, origins(toHost)]
       : through.length > 0
-        ? ['network-firewall', `${counts}, so it is read as a network firewall that passes the Edge's traffic`, through]
+        ? ['network-firewall', `${counts}, so it is read as a network firewall that passes the Edge's traffic`, origins(through)]
         : forward.length > 0
-          ? ['network-firewall', 'the configuration permits forwarded traffic and no rule opens the Edge\'s documented ports or addresses, so it is read as a network firewall', forward]
-          : ['edge-host', 'no rule permits forwarded traffic (a default policy alone forwards nothing), so it is read as the Edge server\'s own host firewall', []];
-  inferences.push({ field: 'deviceRole', value: role, reason, evidence: evidence.slice(0, MAX_INFERENCE_EVIDENCE).map((r) => r.origin) });
+          ? ['network-firewall', 'the configuration permits forwarded traffic and no rule opens the Edge\'s documented ports or addresses, so it is read as a network firewall', origins(forward)]
+          : routes.length > 0
+            ? ['network-firewall', 'no rule opens the Edge\'s documented ports or addresses, and the device has a routing table of its own (connected networks, routes), so it is read as a network firewall', routes.map((r) => r.origin)]
+            : ['edge-host', 'no rule permits forwarded traffic (a default policy alone forwards nothing), so it is read as the Edge server\'s own host firewall', []];
+  inferences.push({ field: 'deviceRole', value: role, reason, evidence: evidence.slice(0, MAX_INFERENCE_EVIDENCE) });
   return role;
 }
 

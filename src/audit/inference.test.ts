@@ -3,6 +3,7 @@ import { AddressSet } from '../model/address-set.js';
 import { loadPacks } from '../policy/load-packs.js';
 import { ProfileError, type LoadedProfile, type SiteProfile } from '../profile/site-profile.js';
 import { iptablesParser } from '../../parsers/iptables/index.js';
+import { asaParser } from '../../parsers/asa/index.js';
 import { exportFromText } from '../../parsers/export-file.js';
 import { buildContext, type AuditContext } from './context.js';
 
@@ -34,6 +35,16 @@ describe('device role inference', () => {
     const ctx = context(save(HOST_CHAINS, EDGE_INPUT));
     expect(ctx.placement.deviceRole).toBe('edge-host');
     expect(lines(ctx, 'deviceRole')).toEqual([5, 6]);
+  });
+
+  it('reads an appliance (ASA, FortiGate) as a network firewall even with no rule at all, and a routing table as routing', () => {
+    const asa = asaParser.parse(exportFromText('asa.cfg', 'ASA Version 9.9\nhostname fw\ninterface GigabitEthernet0/2\n description spare\n'), {})[0]!;
+    expect(buildContext(asa, undefined, packs).placement.deviceRole).toBe('network-firewall');
+    // The same rules as an Edge host's, on a device that says it is an appliance: still a network firewall.
+    const host = iptablesParser.parse(exportFromText('fw.rules', save(HOST_CHAINS, EDGE_INPUT)), {})[0]!;
+    expect(buildContext({ ...host, appliance: true }, undefined, packs).placement.deviceRole).toBe('network-firewall');
+    const routed = { ...host, filters: new Map(), routes: [{ interface: 'eth1', destination: AddressSet.parse('10.0.0.0/8'), connected: false, origin: { file: 'fw.rules', line: 1, text: 'route' } }] };
+    expect(buildContext(routed, undefined, packs).placement.deviceRole).toBe('network-firewall');
   });
 
   it('does not count a default policy or a forward rule that only rejects as forwarding', () => {

@@ -208,6 +208,11 @@ export interface Device {
   readonly partition?: DevicePartition;
   /** Where the export turns this firewall off: it then permits every flow, whatever its rules say. */
   readonly firewallOff?: Origin;
+  /**
+   * The export is of a network firewall appliance (Cisco ASA, FortiGate): it forwards between its interfaces by
+   * nature and is never an Edge server's own host firewall, whatever rules it holds.
+   */
+  readonly appliance?: boolean;
 }
 
 export interface Route {
