@@ -121,8 +121,9 @@ function inputSection(report: Report, input: ReportInput): string[] {
     `<li>The Internet: every address except those listed under <em>The Internet</em></li>`,
     '</ul>',
     '<h3>The Internet</h3>',
+    '<p>Every address except:</p>',
     '<ul>',
-    ...c.internet.excluded.map((x) => `<li>not ${esc(x.what)}: ${x.addresses.map((a) => `<code>${esc(a)}</code>`).join(', ')}</li>`),
+    ...c.internet.excluded.map((x) => `<li>${esc(x.what)}: ${x.addresses.map((a) => `<code>${esc(a)}</code>`).join(', ')}</li>`),
     '</ul>',
   ];
   if (c.inferences.length > 0) {

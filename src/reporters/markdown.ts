@@ -40,7 +40,7 @@ function inputSection(report: Report, input: ReportInput): string[] {
     `- Features: ${pairs(c.features, (v) => (v ? 'on' : 'off'))}`,
     `- The Internet: every address except those listed under *The Internet*`,
   ];
-  out.push('', '### The Internet', '', ...c.internet.excluded.map((x) => `- not ${md(x.what)}: ${x.addresses.map(code).join(', ')}`));
+  out.push('', '### The Internet', '', 'Every address except:', '', ...c.internet.excluded.map((x) => `- ${md(x.what)}: ${x.addresses.map(code).join(', ')}`));
   if (c.inferences.length > 0) {
     out.push('', '### Inferred', '');
     for (const i of c.inferences) out.push(...evidenceBlock(`${code(i.field)} = ${md(i.value)}: ${md(i.reason)}`, i.evidence, input.file));
