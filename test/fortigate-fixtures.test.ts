@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditDevice, type InputAudit } from '../src/audit/audit.js';
+import { Ports } from '../src/model/header-space.js';
 import { loadPacks } from '../src/policy/load-packs.js';
 import { loadProfile } from '../src/profile/site-profile.js';
 import { buildReport } from '../src/report/report.js';
@@ -57,6 +58,8 @@ const EXPECTED: Record<string, string[]> = {
     'any-rule @443, 4443, 5061-5062, 8057, 23456 | 3478',
   ],
   'policy-nat/management-wan.conf': ['management-access @telnet', 'management-access @http', 'management-access @https', 'management-access @ssh', 'management-access @snmp', 'management-access @ping'],
+  'policy-nat/management-local-in.conf': [],
+  'policy-nat/management-part.conf': ['management-access @telnet', 'management-access @http', 'management-access @https', 'management-access @ssh', 'management-access @snmp', 'management-access @ping'],
   'central-nat/compliant.conf': [],
 };
 
@@ -122,12 +125,33 @@ describe('FortiGate fixtures', () => {
     expect(f.evidence[0]!.text).toContain('set srcaddr-negate enable');
   });
 
-  it('rates management services by what they expose, lower when trusted hosts restrict the logins', () => {
+  it('rates the management services the Internet reaches, one step lower where trusted hosts restrict the logins', () => {
     const a = audit('policy-nat/management-wan.conf');
-    const bySevice = Object.fromEntries(a.findings.map((f) => [f.flow.dport, f.severity]));
-    // telnet/http critical and https/ssh high, one step lower: the administrator logs in from 10.99.0.0/24 only.
-    expect(bySevice).toEqual({ telnet: 'high', http: 'high', https: 'medium', ssh: 'medium', snmp: 'medium', ping: 'low' });
+    // The only administrator logs in from 10.99.0.0/24: that restricts logins, not who can connect to the admin ports
+    // (Fortinet advises a local-in policy for that), so https, ssh, http and telnet are open, one step lower.
+    expect(Object.fromEntries(a.findings.map((f) => [f.flow.dport, f.severity]))).toEqual({ telnet: 'high', http: 'high', https: 'medium', ssh: 'medium', snmp: 'medium', ping: 'low' });
+    expect(a.findings.every((f) => f.flow.src[0] === 'internet')).toBe(true);
+    expect(a.findings.find((f) => f.flow.dport === 'telnet')!.message).toContain('administrator logins only from the trusted hosts 10.99.0.0/24');
+    expect(a.findings.find((f) => f.flow.dport === 'snmp')!.message).not.toContain('trusted hosts');
     expect(findingOf(a, 'management-access').evidence).toEqual([{ file: 'fixtures/fortigate/policy-nat/management-wan.conf', line: 40, text: 'set allowaccess ping https ssh http telnet snmp', effect: 'permits' }]);
+    const https = a.ctx.device.filters.get('allowaccess')!.rules.find((r) => r.deviceService === 'https' && r.match.inInterface?.names[0] === 'wan1')!;
+    expect(Ports.format(https.match.flows[0]!.dport)).toBe('8443');
+  });
+
+  it('closes the management services that a local-in deny placed before them drops, whatever allowaccess enables', () => {
+    const a = audit('policy-nat/management-local-in.conf');
+    expect(a.findings).toEqual([]);
+    // Same wan1 line, same services: only the local-in policy differs from management-wan.conf.
+    expect(audit('policy-nat/management-wan.conf').findings.map((f) => f.flow.dport)).toEqual(['ping', 'https', 'ssh', 'http', 'telnet', 'snmp']);
+  });
+
+  it('rates a service one step lower when the local-in policy drops part of the Internet, naming the rest', () => {
+    const a = audit('policy-nat/management-part.conf');
+    expect(a.findings.map((f) => [f.flow.dport, f.severity])).toEqual([['ping', 'info'], ['https', 'medium'], ['ssh', 'medium'], ['http', 'high'], ['telnet', 'high'], ['snmp', 'low']]);
+    const snmp = a.findings.find((f) => f.flow.dport === 'snmp')!;
+    expect(snmp.message).toContain('reachable from the Internet except 45.0.0.0/8 only');
+    expect(snmp.flow.src).toEqual(['the Internet except 45.0.0.0/8']);
+    expect(snmp.evidence.map((e) => e.text)).toEqual(['set allowaccess ping https ssh http telnet snmp']);
   });
 
   it('audits central NAT whether the profile names the Access Edge by its public or its real addresses', () => {

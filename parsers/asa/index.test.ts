@@ -41,6 +41,7 @@ describe('malformed input', () => {
     ['ASA Version 9.8(4)\naccess-list A extended permit tcp any4 host 10.0.0.300 eq 443\n', 2, /neither an address nor a name/],
     ['ASA Version 9.8(4)\naccess-group NOPE in interface outside\n', 2, /access-list "NOPE", which is not defined/],
     ['ASA Version 9.8(4)\nobject-group network A\n group-object A\naccess-list X extended permit ip object-group A any\n', 3, /contains itself/],
+    ['ASA Version 9.8(4)\nhttp server enable 70000\n', 2, /malformed port "70000"/],
   ])('%j is refused at line %i', (text, line, message) => {
     let error: unknown;
     try {

@@ -68,6 +68,8 @@ export interface AsaRoute {
 export interface AsaManagementAccess {
   /** `https` (ASDM: the ASA's `http` command admits HTTPS only), `ssh`, `telnet`. */
   readonly service: string;
+  /** The TCP port it listens on (`http server enable 8443`). */
+  readonly port: number;
   readonly sources: AddressSet;
   readonly nameif: string;
   readonly line: ConfigLine;

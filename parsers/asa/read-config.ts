@@ -111,7 +111,8 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
   'same-security-traffic': 'unknown same-security-traffic option',
 };
 
-const MANAGEMENT_SERVICES: Readonly<Record<string, string>> = { http: 'https', ssh: 'ssh', telnet: 'telnet' };
+/** The service each management command admits, and its TCP port (`http` admits ASDM over HTTPS: see httpServerPort). */
+const MANAGEMENT_SERVICES: Readonly<Record<string, readonly [string, number]>> = { http: ['https', 443], ssh: ['ssh', 22], telnet: ['telnet', 23] };
 
 /** The commands the first pass reads (`object` also holds object NAT, which the second pass reads; `http` may be management access). */
 const DECLARATIONS: ReadonlySet<string> = new Set(['hostname', 'ASA', 'PIX', 'name', 'object', 'object-group', 'interface', 'http']);
@@ -143,7 +144,8 @@ class ConfigReader {
   private readonly aceContexts = new Map<AddressSet, AceContext>();
   private hostname: string | undefined;
   private version: AsaVersion | undefined;
-  private httpServer = false;
+  /** `http server enable [port]`: without it the `http` lines admit nobody. */
+  private httpServerPort: number | undefined;
   private any = ANY;
 
   read(text: ConfigText): AsaConfig {
@@ -169,7 +171,7 @@ class ConfigReader {
       accessGroups: this.accessGroups,
       routes: this.routes,
       translations: inLookupOrder(translations),
-      managementAccess: this.httpServer ? this.management : this.management.filter((m) => m.service !== 'https'),
+      managementAccess: this.management.flatMap((m) => (m.service !== 'https' ? [m] : this.httpServerPort !== undefined ? [{ ...m, port: this.httpServerPort }] : [])),
       sameSecurity: this.sameSecurity,
       usesIpv6: this.interfaces.some((i) => !i.addresses.v6.isEmpty()),
       diagnostics: this.diagnostics,
@@ -186,7 +188,7 @@ class ConfigReader {
     else if (verb === 'name' && a && b) this.names.set(b, hostAddress(a, this.names));
     else if (verb === 'object' || verb === 'object-group') this.objects.define(command);
     else if (verb === 'interface') this.readInterface(command);
-    else if (verb === 'http' && a === 'server' && b === 'enable') this.httpServer = true;
+    else if (verb === 'http' && a === 'server' && b === 'enable') this.httpServerPort = httpServerPort(head);
   }
 
   /** Second pass: commands that use what the first pass declared. */
@@ -386,7 +388,8 @@ class ConfigReader {
       return false;
     }
     if (!nameif) throw new ObjectError(line.line, `"${line.text.trim()}" names no interface`);
-    this.management.push({ service: MANAGEMENT_SERVICES[verb!]!, sources, nameif, line });
+    const [service, port] = MANAGEMENT_SERVICES[verb!]!;
+    this.management.push({ service, port, sources, nameif, line });
     return true;
   }
 
@@ -434,4 +437,13 @@ class ConfigReader {
       throw asObjectError(e, line);
     }
   }
+}
+
+/** `http server enable [PORT]`: ASDM's HTTPS port, 443 unless given. */
+function httpServerPort(line: ConfigLine): number {
+  const text = line.words[3];
+  if (text === undefined) return 443;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new ObjectError(line.line, `"${line.text.trim()}": malformed port "${text}"`);
+  return port;
 }

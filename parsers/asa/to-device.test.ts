@@ -123,16 +123,33 @@ describe('interfaces and routes', () => {
     ]);
   });
 
-  it('ssh and telnet lines are management access; http only with "http server enable", as https', () => {
-    const access = (name: string) => d.interfaces.find((i) => i.name === name)!.managementAccess?.map((m) => [m.service, m.sources?.toStrings().join(' '), m.origin.line]);
-    expect(access('inside')).toEqual([['ssh', '10.99.0.0/24', line('ssh 10.99.0.0 255.255.255.0 inside', ACLS)]]);
-    expect(access('management')).toEqual([['telnet', '192.168.1.0/24', line('telnet 192.168.1.0 255.255.255.0 management', ACLS)]]);
-    const withServer = parse([...ACLS.slice(0, -1), 'http server enable']);
-    expect(withServer.interfaces.find((i) => i.name === 'inside')!.managementAccess!.map((m) => m.service)).toEqual(['ssh', 'https']);
+  it('ssh and telnet lines are permits to the ASA itself on their interface; http only with "http server enable", as https on its port', () => {
+    const mgmt = (device: Device) => {
+      const f = filter(device, 'management');
+      expect(f).toMatchObject({ defaultAction: 'deny', attachment: { hooks: ['input'], stage: 10 } });
+      return f.rules.map((r) => [r.deviceService, r.match.inInterface?.names, r.match.flows.map((h) => `${Protocols.format(h.proto)} ${Ports.format(h.dport)} ${h.src.toString()} → ${h.dst.toString()}`), r.origin.line]);
+    };
+    expect(mgmt(d)).toEqual([
+      ['ssh', ['inside'], ['tcp 22 10.99.0.0/24 → 10.1.1.1'], line('ssh 10.99.0.0 255.255.255.0 inside', ACLS)],
+      ['telnet', ['management'], ['tcp 23 192.168.1.0/24 → 192.168.1.1'], line('telnet 192.168.1.0 255.255.255.0 management', ACLS)],
+    ]);
+    const withServer = parse([...ACLS.slice(0, -1), 'http server enable 8443']);
+    expect(mgmt(withServer).map(([service, , flows]) => [service, flows])).toEqual([
+      ['ssh', ['tcp 22 10.99.0.0/24 → 10.1.1.1']],
+      ['https', ['tcp 8443 10.99.0.0/24 → 10.1.1.1']],
+      ['telnet', ['tcp 23 192.168.1.0/24 → 192.168.1.1']],
+    ]);
+    expect(mgmt(parse([...ACLS.slice(0, -1), 'http server enable']))[1]![2]).toEqual(['tcp 443 10.99.0.0/24 → 10.1.1.1']);
   });
 
-  it('adds no filter for traffic to the ASA itself', () => {
-    expect([...d.filters.values()].filter((f) => f.attachment?.hooks.includes('input'))).toEqual([]);
+  it('lets only the hosts a management line names reach that service of the ASA, on that interface', () => {
+    const toAsa = (intf: string, src: string, dst: string, dport: number) => {
+      const flows = [headerSpace({ family: 'ipv4', src: AddressSet.parse(src), dst: AddressSet.parse(dst), proto: Protocols.only(6), dport: Ports.range(dport) })];
+      return evaluatePath(d, filtersOn(d, 'input', 'ipv4', intf, undefined), flows, { in: intf }).map((o) => [o.decision, o.decidedBy?.rule?.deviceService ?? 'default']);
+    };
+    expect(toAsa('inside', '10.99.0.7', '10.1.1.1', 22)).toEqual([['permit', 'ssh']]);
+    expect(toAsa('inside', '10.1.1.7', '10.1.1.1', 22)).toEqual([['deny', 'default']]);
+    expect(toAsa('outside', '10.99.0.7', '198.51.100.2', 22)).toEqual([['deny', 'default']]);
   });
 });
 

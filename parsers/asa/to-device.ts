@@ -17,12 +17,15 @@
  * entries, then a `goto` into the global access-list (a Filter without attachment whose flows falling off its end
  * come back to the implicit deny), then the implicit deny; or, with no access-list at all, "security-level IF"
  * permitting flows toward lower levels. Outbound access-lists are Filters at stage 30 on the egress interface.
- * Traffic to the ASA itself is not filtered by access-lists: there are no `input` filters; `http`, `ssh` and
- * `telnet` lines are the interfaces' management access instead.
+ * Traffic to the ASA itself is not filtered by access-lists. Its management plane is one filter on `input`: a permit
+ * per `ssh|http|telnet ADDR MASK IF` line (the sources that may use the service, to IF's own addresses, arriving on
+ * IF), then an implicit deny ("Management Access": the ASA answers these services only to the hosts the lines name).
+ * Other services of the ASA itself (ICMP, VPN) are not read.
  */
 import { basename, extname } from 'node:path';
 import type { Family } from '../../src/model/address-set.js';
-import { headerSpace } from '../../src/model/header-space.js';
+import { AddressSet } from '../../src/model/address-set.js';
+import { headerSpace, Ports, Protocols } from '../../src/model/header-space.js';
 import type { Device, Diagnostic, Filter, FilterAttachment, NetworkInterface, Origin, Route, Rule } from '../../src/model/rule-graph.js';
 import type { ConfigLine } from './config-lines.js';
 import { ASA_VENDOR, type AccessGroup, type AsaConfig, type AsaInterface } from './model.js';
@@ -62,6 +65,7 @@ class DeviceBuilder {
       if (out.length) this.add(this.aclFilter(`out/${i.nameif}`, out, { hooks: ['forward'], stage: OUTBOUND_STAGE, outInterface: i.nameif }, [], []));
       if (i.managementOnly) this.managementOnly(i, i.managementOnly);
     }
+    this.add(this.managementPlane());
     for (const acl of config.acls.values()) {
       if (!this.aclRules.has(acl.name) && acl.entries.length > 0) {
         this.diagnostics.push({ line: acl.firstLine.line, level: 'info', message: `access-list ${acl.name} is not applied by any access-group (NAT, VPN or inspection use it): it filters no traffic here` });
@@ -150,6 +154,19 @@ class DeviceBuilder {
     }
   }
 
+  /** The `ssh`, `http` and `telnet` lines as permits of the flows to the ASA itself (see the module comment). */
+  private managementPlane(): Filter {
+    const rules = this.config.managementAccess.map((m, n): Rule => {
+      const own = this.config.interfaces.find((i) => i.nameif === m.nameif)?.addresses ?? AddressSet.NONE;
+      const flows = m.sources.families().map((family) => {
+        const dst = own.only(family);
+        return headerSpace({ family, src: m.sources.only(family), dst: dst.isEmpty() ? AddressSet.any(family) : dst, proto: Protocols.only(6), dport: Ports.range(m.port) });
+      });
+      return { id: `management/${n + 1}`, action: { type: 'permit' }, match: { flows, inInterface: { names: [m.nameif], negated: false } }, enabled: true, uncertain: [], name: `${m.service} on ${m.nameif}`, deviceService: m.service, origin: this.origin(m.line) };
+    });
+    return { id: 'management', name: 'management access', model: 'first-match', rules, defaultAction: 'deny', attachment: { hooks: ['input'], stage: INBOUND_STAGE } };
+  }
+
   /** An ACL's entries as rules, built once however many interfaces it is applied to. */
   private rulesOf(name: string): Rule[] {
     let rules = this.aclRules.get(name);
@@ -158,10 +175,8 @@ class DeviceBuilder {
   }
 
   private networkInterface(i: AsaInterface): NetworkInterface {
-    const access = this.config.managementAccess.filter((m) => m.nameif === i.nameif).map((m) => ({ service: m.service, sources: m.sources, origin: this.origin(m.line) }));
     const out: Mutable<NetworkInterface> = { name: i.nameif, zone: i.nameif, securityLevel: i.securityLevel, origin: this.origin(i.head) };
     if (!i.addresses.isEmpty()) out.addresses = i.addresses;
-    if (access.length) out.managementAccess = access;
     return out;
   }
 

@@ -102,13 +102,15 @@ describe('fixtures', () => {
   const root = join(import.meta.dirname, '../../fixtures/fortigate');
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.conf'));
 
-  it.each(files)('%s: every policy edit is a rule quoting its own block, and no secret survives', (name) => {
+  it.each(files)('%s: every policy edit and allowaccess service is a rule quoting its own line, and no secret survives', (name) => {
     const text = readFileSync(join(root, name), 'utf8');
     const lines = text.split('\n');
     const devices = parseDevices(text, '');
     const policyEdits = [...text.matchAll(/^config firewall (policy|local-in-policy)\n((?:.*\n)*?)end$/gm)].reduce((n, m) => n + (m[2]!.match(/^ {4}edit /gm) ?? []).length, 0);
     const zones = (text.match(/^ {8}set intrazone allow$/gm) ?? []).length;
-    expect(devices.reduce((n, d) => n + countRules(d), 0)).toBe(policyEdits + zones);
+    // One rule per service an interface opens to the FortiGate itself.
+    const services = [...text.matchAll(/^ +set (?:ip6-)?allowaccess (.*)$/gm)].reduce((n, m) => n + m[1]!.split(' ').length, 0);
+    expect(devices.reduce((n, d) => n + countRules(d), 0)).toBe(policyEdits + zones + services);
     for (const d of devices) {
       for (const f of d.filters.values()) {
         for (const r of f.rules) {

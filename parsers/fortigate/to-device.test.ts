@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../../src/model/address-set.js';
 import { headerSpace, intersectFlows, Ports, Protocols } from '../../src/model/header-space.js';
-import type { NatRule } from '../../src/model/rule-graph.js';
+import type { Device, NatRule } from '../../src/model/rule-graph.js';
+import { evaluatePath } from '../../src/engine/evaluate.js';
+import { filtersOn } from '../../src/engine/topology.js';
 import { parseDevice, parseDevices, table } from '../../test/helpers/fortigate.js';
 
 const INTERFACES = `
@@ -74,14 +76,31 @@ describe('interfaces', () => {
     expect(byName.get('internal2')!.addresses!.toStrings()).toEqual(['10.20.0.1', '2001:db8:20::1']);
     expect(byName.get('internal3')!.addresses).toBeUndefined();
     expect([byName.get('internal2')!.zone, byName.get('wan1')!.zone, byName.get('dmz')!.zone]).toEqual(['inside', 'virtual-wan-link', undefined]);
-    expect(byName.get('wan1')!.managementAccess!.map((a) => [a.service, a.origin.line, a.origin.text])).toEqual([
-      ['ping', 10, 'set allowaccess ping https ssh'],
-      ['https', 10, 'set allowaccess ping https ssh'],
-      ['ssh', 10, 'set allowaccess ping https ssh'],
-    ]);
-    expect(byName.get('dmz')!.managementAccess!.map((a) => a.service)).toEqual(['ping']);
-    expect(byName.get('internal2')!.managementAccess!.map((a) => [a.service, a.origin.text])).toEqual([['https', 'set ip6-allowaccess https']]);
     expect(byName.get('wan1')!.origin).toEqual({ file: 'fw.conf', line: 7, text: 'edit "wan1"' });
+  });
+
+  it('reads allowaccess as permits of each service to the interface\'s own addresses, after the local-in policies, then an implicit deny', () => {
+    const d = parseDevice(INTERFACES);
+    const f = d.filters.get('allowaccess')!;
+    expect(f).toMatchObject({ defaultAction: 'deny', attachment: { hooks: ['input'], stage: 20 }, origin: { line: 6, text: 'config system interface' } });
+    expect(f.defaultOrigin).toBeUndefined();
+    const flow = (r: (typeof f.rules)[number]) => r.match.flows.map((h) => `${Protocols.format(h.proto)} ${Ports.format(h.dport)} ${h.src.toString()} → ${h.dst.toString()}`);
+    expect(f.rules.map((r) => [r.match.inInterface?.names, r.deviceService, flow(r), r.origin.line, r.origin.text])).toEqual([
+      [['wan1'], 'ping', ['icmp 8 any IPv4 → 203.0.113.2'], 10, 'set allowaccess ping https ssh'],
+      // https on `set admin-sport 8443`.
+      [['wan1'], 'https', ['tcp 8443 any IPv4 → 203.0.113.2'], 10, 'set allowaccess ping https ssh'],
+      [['wan1'], 'ssh', ['tcp 22 any IPv4 → 203.0.113.2'], 10, 'set allowaccess ping https ssh'],
+      [['dmz'], 'ping', ['icmp 8 any IPv4 → 172.16.10.1, 172.16.11.1'], 20, 'set allowaccess ping'],
+      [['internal2'], 'https', ['tcp 8443 any IPv6 → 2001:db8:20::1'], 29, 'set ip6-allowaccess https'],
+    ]);
+    expect(f.rules.every((r) => r.uncertain.length === 0 && r.name === `${r.deviceService} on ${r.match.inInterface!.names[0]}`)).toBe(true);
+  });
+
+  it('a service whose ports edge-audit does not know is an uncertain permit of every flow to the interface', () => {
+    const d = parseDevice(INTERFACES.replace('set allowaccess ping https ssh', 'set allowaccess ftm'));
+    const ftm = d.filters.get('allowaccess')!.rules[0]!;
+    expect([ftm.deviceService, ftm.match.flows[0]!.proto.isFull(), ftm.match.flows[0]!.dst.toString()]).toEqual(['ftm', true, '203.0.113.2']);
+    expect(ftm.uncertain).toEqual(['the ports that allowaccess "ftm" opens are not known to edge-audit']);
   });
 
   it('restricts management sources by the local-in policies for the service\'s own port, and by trusted hosts', () => {
@@ -104,10 +123,20 @@ config firewall service custom
     next
 end
 ${table('firewall local-in-policy', ['1', ['intf "wan1"', 'srcaddr "noc"', 'dstaddr "all"', 'action accept', 'service "admin-https" "PING"', 'schedule "always"']], ['2', ['intf "wan1"', 'srcaddr "all"', 'dstaddr "all"', 'service "ALL"', 'schedule "always"']])}`);
-    const wan1 = d.interfaces.find((i) => i.name === 'wan1')!;
-    const sources = Object.fromEntries(wan1.managementAccess!.map((a) => [a.service, a.sources?.toStrings() ?? 'any']));
-    // https on admin-sport 8443: the NOC only, and of it only the trusted host; ssh (22): denied by policy 2.
-    expect(sources).toEqual({ ping: ['192.0.2.0/24'], https: ['192.0.2.10'], ssh: [] });
+    const rules = d.filters.get('allowaccess')!.rules;
+    // Anyone may connect; administrator logins are accepted from the trusted hosts only, which is the rule's scope.
+    expect(rules.filter((r) => r.match.inInterface?.names[0] === 'wan1').map((r) => [r.deviceService, r.match.flows[0]!.src.toString(), r.scope])).toEqual([
+      ['ping', 'any IPv4', undefined],
+      ['https', 'any IPv4', 'administrator logins only from the trusted hosts 10.99.0.0/24, 192.0.2.10'],
+      ['ssh', 'any IPv4', 'administrator logins only from the trusted hosts 10.99.0.0/24, 192.0.2.10'],
+    ]);
+    // Who reaches what is the engine's: local-in first (policy 1 lets the NOC through to 8443 and ping, policy 2 drops
+    // the rest), then the services.
+    expect(toWan1(d, '192.0.2.10', 6, 8443)).toEqual([['permit', 'https on wan1']]);
+    expect(toWan1(d, '192.0.2.11', 6, 8443)).toEqual([['permit', 'https on wan1']]);
+    expect(toWan1(d, '192.0.2.11', 1, 8)).toEqual([['permit', 'ping on wan1']]);
+    expect(toWan1(d, '192.0.2.10', 6, 22)).toEqual([['deny', 'local-in-policy/2']]);
+    expect(toWan1(d, '10.99.0.5', 6, 8443)).toEqual([['deny', 'local-in-policy/2']]);
   });
 
   it('a local-in deny of a group with an FQDN blocks its exact members for sure; whom the name resolves to stays exposed', () => {
@@ -127,11 +156,25 @@ config firewall addrgrp
     next
 end
 ${table('firewall local-in-policy', ['1', ['intf "wan1"', 'srcaddr "deny-list"', 'dstaddr "all"', 'service "ALL"', 'schedule "always"']])}`);
-    const ssh = d.interfaces.find((i) => i.name === 'wan1')!.managementAccess!.find((a) => a.service === 'ssh')!;
-    expect(ssh.sources!.overlaps(AddressSet.parse('198.51.100.7'))).toBe(false);
-    expect(ssh.sources!.overlaps(AddressSet.parse('192.0.2.1'))).toBe(true);
+    expect(toWan1(d, '198.51.100.7', 6, 22)).toEqual([['deny', 'local-in-policy/1']]);
+    const other = evaluateToWan1(d, '192.0.2.1', 6, 22);
+    expect(other.map((o) => [o.decision, o.decidedBy?.rule?.name, o.uncertainty.map((u) => u.rule?.id)])).toEqual([['permit', 'ssh on wan1', ['local-in-policy/1']]]);
   });
 });
+
+/** An IPv4 flow from `src` to wan1's address arriving on wan1, through the device's input filters. */
+function evaluateToWan1(d: Device, src: string, proto: number, dport: number) {
+  const flows = [headerSpace({ family: 'ipv4', src: AddressSet.parse(src), dst: AddressSet.parse('203.0.113.2'), proto: Protocols.only(proto), dport: Ports.range(dport) })];
+  return evaluatePath(d, filtersOn(d, 'input', 'ipv4', 'wan1', undefined), flows, { in: 'wan1' });
+}
+
+/** The certain verdicts on that flow, each with the rule (by name, else id) or filter default that decides. */
+function toWan1(d: Device, src: string, proto: number, dport: number): [string, string][] {
+  return evaluateToWan1(d, src, proto, dport).map((o) => {
+    expect(o.uncertainty).toEqual([]);
+    return [o.decision, o.decidedBy?.rule ? (o.decidedBy.rule.name ?? o.decidedBy.rule.id) : o.decidedBy!.filter.name];
+  });
+}
 
 describe('routes', () => {
   it('has a connected route per interface address, static routes, and the default route over SD-WAN members', () => {

@@ -4,9 +4,13 @@
  * - `config firewall policy` (+ `policy6`): ONE first-match filter on the forward hook, rules in configuration order,
  *   each with its source and destination interfaces, ending in the implicit deny. Zones with `set intrazone allow`
  *   come first as one permit per zone between its members: FortiOS passes such traffic without a policy.
- * - `config firewall local-in-policy(6)`: a first-match filter on the input hook whose default is permit: traffic
- *   no local-in policy denies reaches whatever service the FortiGate offers (interfaces' `allowaccess`).
- * - Interfaces of the VDOM with their addresses, zone and management access; routes; address translation (nat.ts).
+ * - Traffic to the FortiGate itself meets two filters on the input hook, in FortiOS order. First
+ *   `config firewall local-in-policy(6)`, first-match, whose default is permit: a local-in policy only narrows what
+ *   reaches the FortiGate's services. Then the services themselves (interfaces' `allowaccess`, management.ts), each
+ *   a permit from the sources that may use it on its interface; the rest meets an implicit deny, as nothing else
+ *   listens there that edge-audit reads (VPN and routing listeners are not read). A local-in accept opens no
+ *   service that `allowaccess` does not enable: hence two filters, each of which must permit, not one list.
+ * - Interfaces of the VDOM with their addresses and zone; routes; address translation (nat.ts).
  */
 import { basename, extname } from 'node:path';
 import type { Device, Diagnostic, Filter, NatRule, NetworkInterface, Rule } from '../../src/model/rule-graph.js';
@@ -15,7 +19,7 @@ import { AddressSet } from '../../src/model/address-set.js';
 import { AddressResolver, type Report } from './addresses.js';
 import { interfaceSubnet, readInterfaces, type Interfaces } from './interfaces.js';
 import { blocksAt, entriesAt, settingsAt, skippedNote, tableOf, type FortiConfig, type Scope } from './model.js';
-import { managementAccess, type ManagementContext } from './management.js';
+import { allowaccessRules } from './management.js';
 import { centralSourceNat, destinationNat, policySourceNat, type TranslatingPolicy } from './nat.js';
 import { Origins } from './origins.js';
 import { LOCAL_IN, LOCAL_IN6, matchVipDefault, POLICY, POLICY6, policyRules, type PolicyContext, type PolicyKind } from './policies.js';
@@ -58,7 +62,9 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
   }
   for (const e of entriesAt(blocks, 'firewall policy6')) forward.push(...policyRules(e, POLICY6, ctx).rules);
   const localIn = [...rulesOf(blocks, 'firewall local-in-policy', LOCAL_IN, ctx), ...rulesOf(blocks, 'firewall local-in-policy6', LOCAL_IN6, ctx)];
-  const filters = policyFilters(blocks, origins, forward, localIn);
+  const management = { origins, global: settingsAt(blocks, 'system global'), admins: entriesAt(blocks, 'system admin') };
+  const allowaccess = interfaces.list.flatMap((i) => allowaccessRules(i, management));
+  const filters = policyFilters(blocks, origins, forward, localIn, allowaccess);
 
   const natCtx = { origins, interfaces, addresses, ippools: tableOf(blocks, 'firewall ippool'), centralNat, report };
   const nat: NatRule[] = [
@@ -76,12 +82,7 @@ function scopeDevice(config: FortiConfig, scope: Scope, origins: Origins, file: 
     file,
     // FortiOS filters both families: IPv6 that no policy permits meets the implicit deny.
     families: ['ipv4', 'ipv6'],
-    interfaces: networkInterfaces(
-      interfaces,
-      { origins, global: settingsAt(blocks, 'system global'), admins: entriesAt(blocks, 'system admin'), localIn },
-      [...filters.values()].flatMap((f) => f.rules),
-      routes.map((r) => r.interface),
-    ),
+    interfaces: networkInterfaces(interfaces, origins, [...forward, ...localIn], routes.map((r) => r.interface)),
     filters,
     nat,
     routes,
@@ -111,8 +112,12 @@ function readVips(blocks: Scope['blocks'], policies: readonly Entry[], centralNa
   return { vips, vipGroups, grabs: effectiveGrabs(active) };
 }
 
-/** The forward filter (always: without policies, everything meets the implicit deny) and the local-in one, when there is one. */
-function policyFilters(blocks: Scope['blocks'], origins: Origins, forward: readonly Rule[], localIn: readonly Rule[]): Map<string, Filter> {
+/**
+ * The forward filter (always: without policies, everything meets the implicit deny), the local-in one when there is
+ * one, and the services of the FortiGate itself when the export has its interfaces (without them, what the FortiGate
+ * offers is unknown, not nothing).
+ */
+function policyFilters(blocks: Scope['blocks'], origins: Origins, forward: readonly Rule[], localIn: readonly Rule[], allowaccess: readonly Rule[]): Map<string, Filter> {
   const header = (...paths: string[]) => {
     const b = paths.map((p) => blocksAt(blocks, p)[0]).find((x) => x !== undefined);
     return b ? { origin: origins.ofHeader(b) } : {};
@@ -121,6 +126,9 @@ function policyFilters(blocks: Scope['blocks'], origins: Origins, forward: reado
   filters.set('forward', { id: 'forward', name: 'firewall policy', model: 'first-match', rules: forward, defaultAction: 'deny', attachment: { hooks: ['forward'], stage: 10 }, ...header('firewall policy', 'firewall policy6') });
   if (localIn.length > 0) {
     filters.set('local-in', { id: 'local-in', name: 'firewall local-in-policy', model: 'first-match', rules: localIn, defaultAction: 'permit', attachment: { hooks: ['input'], stage: 10 }, ...header('firewall local-in-policy', 'firewall local-in-policy6') });
+  }
+  if (blocksAt(blocks, 'system interface').length > 0) {
+    filters.set('allowaccess', { id: 'allowaccess', name: 'system interface allowaccess', model: 'first-match', rules: allowaccess, defaultAction: 'deny', attachment: { hooks: ['input'], stage: 20 }, ...header('system interface') });
   }
   return filters;
 }
@@ -155,16 +163,14 @@ function intrazoneRules(interfaces: Interfaces, origins: Origins): Rule[] {
   return out;
 }
 
-function networkInterfaces(interfaces: Interfaces, management: ManagementContext, rules: readonly Rule[], routed: readonly string[]): NetworkInterface[] {
+function networkInterfaces(interfaces: Interfaces, origins: Origins, rules: readonly Rule[], routed: readonly string[]): NetworkInterface[] {
   const out: NetworkInterface[] = interfaces.list.map((i) => {
     const zone = interfaces.zoneOf.get(i.name);
-    const access = managementAccess(i, management);
     return {
       name: i.name,
       ...(i.addresses.length > 0 ? { addresses: i.addresses.reduce((acc, a) => acc.union(a.host), AddressSet.NONE) } : {}),
       ...(zone ? { zone } : {}),
-      ...(access.length > 0 ? { managementAccess: access } : {}),
-      origin: management.origins.ofHeader(i.entry),
+      origin: origins.ofHeader(i.entry),
     };
   });
   // Names that policies or routes use without the export defining them (a `show firewall policy` alone, tunnels).

@@ -120,9 +120,14 @@ function permitRules(device: Device): Rule[] {
   return permitsOf([...device.filters.values()].flatMap((f) => f.rules));
 }
 
-/** The rules that let new connections through, in file order. */
+/**
+ * The rules that let new connections through, in file order. A device's own management services (FortiGate https
+ * on 443) say nothing about where the Edge is or what the device is: they are left out.
+ */
 function permitsOf(rules: readonly Rule[]): Rule[] {
-  return rules.filter((r) => r.enabled && r.action.type === 'permit' && (!r.match.states || r.match.states.includes('new'))).sort((a, b) => a.origin.line - b.origin.line);
+  return rules
+    .filter((r) => r.enabled && r.action.type === 'permit' && !r.deviceService && (!r.match.states || r.match.states.includes('new')))
+    .sort((a, b) => a.origin.line - b.origin.line);
 }
 
 /** The permit rules on each hook, each hook read once and only when asked. */

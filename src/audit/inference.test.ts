@@ -6,6 +6,7 @@ import { iptablesParser } from '../../parsers/iptables/index.js';
 import { asaParser } from '../../parsers/asa/index.js';
 import { exportFromText } from '../../parsers/export-file.js';
 import { buildContext, type AuditContext } from './context.js';
+import { parseDevice, table } from '../../test/helpers/fortigate.js';
 
 const packs = loadPacks();
 
@@ -70,6 +71,27 @@ describe('device role inference', () => {
     expect(ctx.placement.deviceRole).toBe('network-firewall');
     expect(lines(ctx, 'deviceRole')).toEqual([8, 9]);
     expect(inferred(ctx, 'deviceRole').reason).toContain('1 rule(s) to the device itself and 2 forwarding rule(s)');
+  });
+
+  it('does not count the firewall\'s own management services (FortiGate https on 443 on every interface) as rules to the Edge', () => {
+    const intf = (name: string, ip: string) => [`    edit "${name}"`, `        set ip ${ip} 255.255.255.0`, '        set allowaccess https', '    next'];
+    const device = parseDevice(
+      [
+        'config system interface',
+        ...intf('wan1', '203.0.113.2'),
+        ...intf('dmz', '172.16.10.1'),
+        ...intf('internal1', '10.10.1.1'),
+        'end',
+        table('firewall service custom', ['"SIP-TLS"', ['tcp-portrange 5061']]),
+        table('firewall policy', ['1', ['srcintf "wan1"', 'dstintf "dmz"', 'action accept', 'srcaddr "all"', 'dstaddr "all"', 'schedule "always"', 'service "SIP-TLS"']]),
+      ].join('\n'),
+    );
+    const ctx = buildContext(device, undefined, packs);
+    expect(ctx.placement.deviceRole).toBe('network-firewall');
+    // Neither a role nor an interface's zone is read from the https service the firewall offers on every interface.
+    const fromAllowaccess = ctx.inferences.filter((i) => i.evidence.some((o) => o.text.includes('allowaccess')));
+    expect(fromAllowaccess).toEqual([]);
+    expect(ctx.roles.has('access-edge')).toBe(false);
   });
 
   it('takes forwarding rules that open no Edge port for a network firewall when nothing opens one to the device itself', () => {

@@ -100,6 +100,12 @@ export interface Rule {
   readonly scope?: string;
   /** Accepts unsolicited traffic relayed by NAT traversal (Windows `Edge=TRUE`, Teredo). */
   readonly edgeTraversal?: boolean;
+  /**
+   * A service of the device itself that this permit lets flows reach, lower-case as the vendor names it (`https`,
+   * `ssh`, `telnet`, `ping`, `snmp`: FortiGate `set allowaccess`, ASA `ssh|http|telnet … <nameif>`). Such a rule
+   * says where the device's management plane listens; it is no policy on the traffic of the network.
+   */
+  readonly deviceService?: string;
   readonly origin: Origin;
 }
 
@@ -148,17 +154,7 @@ export interface NetworkInterface {
   /** The vendor's zone or nameif, when it has one. */
   readonly zone?: string;
   readonly securityLevel?: number;
-  /** Services of the device itself reachable through this interface (FortiGate `allowaccess`, ASA `ssh … outside`). */
-  readonly managementAccess?: readonly ManagementAccess[];
   readonly origin?: Origin;
-}
-
-export interface ManagementAccess {
-  /** Lower-case service name as the vendor writes it: `https`, `ssh`, `telnet`, `http`, `ping`, `snmp`. */
-  readonly service: string;
-  /** The sources allowed to use it; absent = any. */
-  readonly sources?: AddressSet;
-  readonly origin: Origin;
 }
 
 /**
