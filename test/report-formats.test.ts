@@ -161,16 +161,18 @@ describe('a finding found alike in several rule sets of one export is one findin
 
   it('lists its rule sets and keeps its id; findings that differ between rule sets stay apart', () => {
     expect(report.inputs.map((i) => i.partition?.name)).toEqual(ALL);
-    // The any-port rule is in every profile: what it exposes is the same finding in each.
-    expect(merged.map((f) => f.check).sort()).toEqual([...Array(5).fill('exposed-internal-port'), 'obsolete-flow']);
+    // The any-port rule is in every profile: what it exposes, and the rule itself, are the same finding in each.
+    expect(merged.map((f) => f.check).sort()).toEqual(['any-rule', ...Array(5).fill('exposed-internal-port'), 'obsolete-flow']);
     for (const f of merged) expect(f.partitions).toEqual(ALL);
     // Its id is the one the Public profile alone reports.
     const single = publicReport(file);
-    expect(merged.map((f) => f.id).sort()).toEqual(single.findings.filter((f) => f.check !== 'any-rule').map((f) => f.id).sort());
-    // any-rule names its profile in its message: three findings, one rule set each.
-    expect(report.findings.filter((f) => f.check === 'any-rule').map((f) => f.partitions)).toEqual(ALL.map((p) => [p]));
-    expect(report.findings).toHaveLength(9);
-    expect(report.summary.findings.total).toBe(9);
+    expect(merged.map((f) => f.id).sort()).toEqual(single.findings.map((f) => f.id).sort());
+    expect(report.findings).toHaveLength(7);
+    expect(report.summary.findings.total).toBe(7);
+    // With the firewall off in the Public profile only, what that exposes is found there alone.
+    const off = allProfilesReport('fixtures/windows/edge-host/public-profile-off.gpo.xml');
+    expect(off.findings.length).toBeGreaterThan(0);
+    for (const f of off.findings) expect(f.partitions).toEqual(['Public']);
     // Requirements stay per rule set.
     expect(report.requirements.filter((r) => r.id === `${SIP}/wlm-stun-in`).map((r) => r.partition)).toEqual(ALL);
   });

@@ -118,7 +118,7 @@ describe('edge-audit trace on a Windows export', () => {
 
   it("reads the site profile beside the export: its firewallProfile and what LocalSubnet stands for", () => {
     const t = winrm(`${DIR}/edge-compliant.reg`, REPO);
-    expect(t).toMatchObject({ decision: 'permit', uncertain: [], filter: 'Inbound rules (Public profile)' });
+    expect(t).toMatchObject({ decision: 'permit', uncertain: [], filter: 'Inbound rules' });
     expect(t.rule.text).toContain('WINRM-HTTP-In-TCP');
   });
 

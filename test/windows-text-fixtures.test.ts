@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../src/profile/site-profile.js';
+import { buildReport } from '../src/report/report.js';
 import { exportFromBytes } from '../parsers/export-file.js';
 import { REPO } from './helpers/fixtures.js';
 import { auditWindows } from './helpers/windows.js';
@@ -132,8 +133,10 @@ describe('a member-server baseline GPO with outbound TCP 443 to cloud ranges, au
     }
   });
 
-  it('reports no missing or wrong-direction 443, only (medium) that there is nothing to check', () => {
+  it('reports no missing or wrong-direction 443, only (medium) that there is nothing to check, once for its three profiles', () => {
     for (const a of audits()) expect(a.findings.map((f) => `${f.check} ${f.severity}`)).toEqual(['nothing-checked medium']);
+    const report = buildReport(audits(), '0.0.0-test');
+    expect(report.findings.map((f) => [f.check, f.partitions])).toEqual([['nothing-checked', ['Domain', 'Private', 'Public']]]);
   });
 });
 

@@ -84,7 +84,9 @@ function filter(
   setting: { readonly value: 'allow' | 'block'; readonly source: SourceRef } | undefined,
   file: string,
 ): Filter {
-  const name = `${direction === 'in' ? 'Inbound' : 'Outbound'} rules (${profile} profile)`;
+  // The profile is the device's partition (its name says it): filter names that repeated it kept findings that are alike in
+  // several profiles from being reported once.
+  const name = `${direction === 'in' ? 'Inbound' : 'Outbound'} rules`;
   return {
     id: `${profile}/${direction}`,
     name,

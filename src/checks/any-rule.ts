@@ -297,7 +297,7 @@ function anyFinding(check: Check, ctx: AuditContext, hit: Hit, from: FlowEnd, to
       dst: fields((h) => (h.dst.isAnyOfItsFamilies() ? ['any'] : h.dst.toStrings())),
       dport: rule ? rule.match.flows.map((h) => Ports.format(h.dport)).join(' | ') : 'any',
     },
-    message: `${what} permits ${breadth} from ${from.role} to ${to.role}${to.addresses ? ` (${to.addresses.toString()})` : ''}: ${Protocols.format(reached.proto)} port ${Ports.format(reached.dport)}, where the documentation lists only specific ${breadth === 'any service' ? 'protocols and ports' : breadth === 'any destination' ? 'Edge addresses' : 'internal servers'}${hit.note ? `; ${hit.note}` : ''}.`,
+    message: `${what} permits ${breadth} from ${from.role} to ${to.role}${to.addresses && !to.wholeInternet ? ` (${to.addresses.toString()})` : ''}: ${Protocols.format(reached.proto)} port ${Ports.format(reached.dport)}, where the documentation lists only specific ${breadth === 'any service' ? 'protocols and ports' : breadth === 'any destination' ? 'Edge addresses' : 'internal servers'}${hit.note ? `; ${hit.note}` : ''}.`,
     evidence: deciderEvidence(d, 'permit', ctx.device.file),
   });
 }

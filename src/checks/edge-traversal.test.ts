@@ -39,9 +39,14 @@ describe('edge-traversal', () => {
     ).toEqual([]);
   });
 
-  it('weighs ICMPv6 edge traversal against IPv6 Edge addresses', () => {
+  it('weighs ICMPv6 edge traversal against IPv6 Edge addresses, as info: ICMP relayed by Teredo opens no service', () => {
     const v6 = { ...EDGE_HOST, roles: { ...EDGE_HOST.roles, 'access-edge': ['203.0.113.10', '2001:db8:10::10'] } };
-    expect(audit([], v6).map((x) => [x.flow.protocol, x.flow.dport])).toEqual([['ipv6-icmp [edge traversal]', '1']]);
+    const f = audit([], v6);
+    expect(f.map((x) => [x.flow.protocol, x.flow.dport, x.severity])).toEqual([['ipv6-icmp [edge traversal]', '1', 'info']]);
+    expect(f[0]!.message).toContain('Only ICMP messages: no service is opened.');
+    // A port on the same address family is a service: medium.
+    const tcp = audit(['v2.26|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=8443|LA6=2001:db8:10::10|Name=t6|Edge=TRUE|'], v6);
+    expect(tcp.filter((x) => x.flow.dport === '8443').map((x) => x.severity)).toEqual(['medium']);
   });
 
   it('is low for a port keyword, which possibly matches its ports, and keeps the certain part of the same rule medium', () => {

@@ -20,7 +20,7 @@ export const edgeTraversal: Check = {
   id: 'edge-traversal',
   title: 'Edge traversal allowed to an Edge',
   description:
-    'An inbound allow rule with edge traversal (Windows Edge=TRUE, EdgeTraversalPolicy Allow, DeferToApp or DeferToUser) reaches an Edge role: unsolicited traffic from the Internet relayed through NAT traversal (Teredo) may reach the Edge server on those ports, around the perimeter firewall that should open only the documented ones.',
+    'An inbound allow rule with edge traversal (Windows Edge=TRUE, EdgeTraversalPolicy Allow, DeferToApp or DeferToUser) reaches an Edge role: unsolicited traffic from the Internet relayed through NAT traversal (Teredo) may reach the Edge server on those ports, around the perimeter firewall that should open only the documented ones. ICMP alone (the Core Networking rules Windows enables with edge traversal by default) is info: it opens no service.',
   defaultSeverity: 'medium',
   cites: 'New-NetFirewallRule -EdgeTraversalPolicy ([MS-FASP] FW_RULE_FLAGS_ROUTEABLE_ADDRS_TRAVERSE); Lync Server 2013 Edge port summaries: only the documented ports, from the Internet only through the external firewall',
   run({ ctx }) {
@@ -68,6 +68,7 @@ function* traversingRules(ctx: AuditContext, qp: QueryPath): Generator<Traversal
 
 const ICMPV4 = 1n;
 const ICMPV6 = 58n;
+const ICMP = Protocols.only(1, 58);
 
 /** ICMPv4 travels only over IPv4 and ICMPv6 only over IPv6; a space of one of them alone says nothing about the other family. */
 function carriesFamily(h: HeaderSpace, family: Family): boolean {
@@ -80,9 +81,12 @@ function traversalFinding(check: Check, ctx: AuditContext, filter: Filter, rule:
   const dport = reached.map((h) => h.dport).reduce((a, b) => a.union(b));
   const fields = mayMatch(rule.match);
   const addresses = (pick: (h: HeaderSpace) => HeaderSpace['src']) => fields.flatMap((h) => (pick(h).isAnyOfItsFamilies() ? ['any'] : pick(h).toStrings()));
+  // ICMP relayed through Teredo (the Core Networking error and neighbour-discovery rules that Windows enables with edge
+  // traversal by default, for Teredo to work at all) opens no service to the Internet: worth knowing, no more.
+  const icmpOnly = proto.isSubsetOf(ICMP);
   return finding({
     check: check.id,
-    severity: certain ? check.defaultSeverity : 'low',
+    severity: icmpOnly ? 'info' : certain ? check.defaultSeverity : 'low',
     citation: check.cites,
     file: ctx.device.file,
     // The rule's own fields, not its line, identify the finding across edits.
@@ -94,7 +98,7 @@ function traversalFinding(check: Check, ctx: AuditContext, filter: Filter, rule:
       dst: addresses((h) => h.dst),
       dport: fields.map((h) => Ports.format(h.dport)).join(' | '),
     },
-    message: `line ${rule.origin.line} (${filter.name}${rule.name ? `, "${rule.name}"` : ''}) allows edge traversal: unsolicited ${Protocols.format(proto)} ${proto.isSubsetOf(Protocols.only(1, 58)) ? `type ${Ports.format(dport)}` : `port ${Ports.format(dport)}`} from the Internet ${certain ? '' : 'possibly '}reaches ${to.role}${to.addresses ? ` (${to.addresses.toString()})` : ''} through NAT traversal (Teredo), past the perimeter firewall.${rule.scope ? ` The rule is limited to ${rule.scope}.` : ''}`,
+    message: `line ${rule.origin.line} (${filter.name}${rule.name ? `, "${rule.name}"` : ''}) allows edge traversal: unsolicited ${Protocols.format(proto)} ${proto.isSubsetOf(ICMP) ? `type ${Ports.format(dport)}` : `port ${Ports.format(dport)}`} from the Internet ${certain ? '' : 'possibly '}reaches ${to.role}${to.addresses ? ` (${to.addresses.toString()})` : ''} through NAT traversal (Teredo), past the perimeter firewall.${rule.scope ? ` The rule is limited to ${rule.scope}.` : ''}${icmpOnly ? ' Only ICMP messages: no service is opened.' : ''}`,
     evidence: [originEvidence(rule.origin, certain ? 'permits' : 'uncertain')],
   });
 }

@@ -15,7 +15,9 @@ export const nothingChecked: Check = {
     const live = requirements.filter((r) => !r.requirement.rule.obsoleteSince);
     if (live.some((r) => r.status !== 'not-applicable')) return [];
     const allFeaturesOff = live.length > 0 && live.every((r) => isFeatureOff(ctx, r.requirement.rule));
-    const where = ctx.device.partition ? `the ${ctx.device.partition.name} rule set of ${ctx.device.file}` : ctx.device.file;
+    // The rule set is the finding's partition: leaving it out of the text lets the same finding in several rule sets
+    // (Windows profiles, VDOMs) be reported once, listing them.
+    const where = ctx.device.file;
     const fields = allFeaturesOff ? ['features'] : ['deviceRole', 'interfaces'];
     // The lines the placement (or the features) were inferred from, for the reviewer to judge.
     const evidence = ctx.inferences.filter((i) => fields.some((f) => i.field === f || i.field.startsWith(`${f}.`))).flatMap((i) => i.evidence.map((o) => originEvidence(o, 'context')));
@@ -25,7 +27,7 @@ export const nothingChecked: Check = {
         severity: allFeaturesOff ? 'medium' : this.defaultSeverity,
         citation: this.cites,
         file: ctx.device.file,
-        flow: { protocol: 'any', from: 'any', to: ctx.device.partition?.name ?? ctx.device.name, src: ['any'], dst: ['any'], dport: 'any' },
+        flow: { protocol: 'any', from: 'any', to: 'the rule set', src: ['any'], dst: ['any'], dport: 'any' },
         message: `Nothing was checked in ${where}: ${allFeaturesOff ? featuresOff(ctx) : notOnPath(ctx, live)}`,
         evidence: uniqueEvidence(evidence),
       }),
