@@ -20,6 +20,7 @@ import type {
   Rule,
 } from '../../src/model/rule-graph.js';
 import { ParseError } from '../parse-error.js';
+import { checkJumps } from './jump-loops.js';
 import { convertMatch, expandWildcards, familyContext, MatchError, type ConvertedMatch, type FamilyContext } from './match-flows.js';
 import { natRule } from './nat.js';
 import { parseRuleOptions, RuleSyntaxError, type IptablesRule } from './rule-options.js';
@@ -80,7 +81,11 @@ export function toDevice(save: SaveFile, file: string): Device {
     }
     const converter = new BlockConverter(block, file, diagnostics, interfaceNames);
     if (block.table === 'nat') converter.nat(nat);
-    else for (const f of converter.filters()) filters.set(f.id, f);
+    else {
+      const blockFilters = converter.filters();
+      checkJumps(blockFilters, file, diagnostics);
+      for (const f of blockFilters) filters.set(f.id, f);
+    }
   }
 
   diagnostics.sort((a, b) => a.line - b.line);

@@ -229,6 +229,38 @@ describe('goto from an attached filter', () => {
   });
 });
 
+describe('calls to the same chain', () => {
+  it('evaluates a chain jumped to again with the same flows once: chains that each call the next twice take linear time', () => {
+    // 12 chains, each calling the next twice: followed jump by jump, 2^11 evaluations of the last chain.
+    const n = 12;
+    const first: Rule[] = [];
+    const chains = Array.from({ length: n - 1 }, (_, i) => {
+      const call: RuleAction = { type: 'call', filter: `C${i + 1}` };
+      const r = rule(call, {});
+      first.push(r);
+      return filter(`C${i}`, [r, rule(call, {})], 'return');
+    });
+    const doubtful = rule(permit, tcp(5070), { uncertain: ['matches a set whose members are unknown'] });
+    const ok = rule(permit, tcp(5061));
+    const top = rule({ type: 'call', filter: 'C0' }, {});
+    const out = run(device(filter('FWD', [top], 'deny', 1), ...chains, filter(`C${n - 1}`, [doubtful, ok], 'return')));
+    const at = (port: number) => out.find((o) => o.flows.some((f) => f.dport.has(BigInt(port))))!;
+    // Attribution is that of the path the flow took: the first jump of every chain.
+    expect(at(5061).decidedBy?.rule).toBe(ok);
+    expect(at(5061).decidedBy?.via.map((j) => j.rule)).toEqual([top, ...first]);
+    expect(at(5000).decision).toBe('deny');
+    expect(at(5000).decidedBy?.rule).toBeUndefined();
+    // The doubtful rule is reported once, though many paths reach it.
+    expect(at(5070).uncertainty.map((u) => u.rule)).toEqual([doubtful]);
+  });
+
+  it('refuses a loop with an error naming the file and the line of the jump back', () => {
+    const back = rule({ type: 'call', filter: 'A' }, {});
+    const d = device(filter('FWD', [rule({ type: 'call', filter: 'A' }, {})], 'deny', 1), filter('A', [rule({ type: 'call', filter: 'B' }, {})], 'return'), filter('B', [back], 'return'));
+    expect(() => run(d)).toThrow(`t.rules:${back.origin.line}: B jumps back to A, which is still being evaluated (a loop)`);
+  });
+});
+
 describe('rule index', () => {
   it('returns, in order, every rule that can match — the same rules a full scan finds', () => {
     const rules: Rule[] = [];

@@ -70,8 +70,6 @@ interface Overlay {
   stage: number;
 }
 
-const MAX_CALL_DEPTH = 64;
-
 /**
  * Evaluates a flow set along a path: the filters a flow meets in order, each of which must permit it.
  * Returns a partition of `flows` into outcomes, each attributed to the rule (or default) that decided it.
@@ -94,7 +92,7 @@ function evaluatePiece(device: Device, path: readonly Filter[], piece: NatPiece,
     const next: typeof passing = [];
     for (const group of passing) {
       const stageOverlays: Overlay[] = [];
-      const result = evaluateFilter(device, filter, forwardAll(seen, group.flows), ctx, stageOverlays, []);
+      const result = evaluateFilter(device, filter, forwardAll(seen, group.flows), ctx, stageOverlays, newCalls());
       for (const o of stageOverlays) overlays.push({ ...o, flows: backAll(seen, o.flows), stage });
       // Flows that come back out of an attached filter (RETURN, or a goto'd chain returns) get its default, as in iptables.
       const decision: Decision = filter.defaultAction === 'deny' ? 'deny' : 'permit';
@@ -141,21 +139,33 @@ function ambiguousTranslation(outcomes: Outcome[], rule: NatRule): Outcome[] {
   return outcomes.map((o) => ({ ...o, uncertainty: [...o.uncertainty, { reason }] }));
 }
 
+interface FilterResult {
+  decided: Decided[];
+  returned: Returned[];
+}
+
+/**
+ * The called filters of one evaluation: what each already returned for a flow set, so that a filter jumped to
+ * again with the same flows (chains that each jump twice to the next) is evaluated once, not once per path;
+ * and the filters being evaluated, so that a loop is an error rather than endless recursion.
+ */
+interface Calls {
+  readonly done: Map<Filter, { flows: HeaderSpace[]; result: FilterResult }[]>;
+  readonly active: Set<Filter>;
+}
+
+function newCalls(): Calls {
+  return { done: new Map(), active: new Set() };
+}
+
 /**
  * First-match evaluation of one filter. Flows no rule decides get the default action, or go back to the
  * caller (`returned`) for filters that are only called. What a rule only may match (a wholly doubtful rule's
  * flows, or another rule's `possibleFlows`) is recorded as an overlay and otherwise treated as not matched, so the
  * evaluation continues on the "does not match" branch; what it certainly matches is decided exactly.
+ * Deciders' `via` are relative to `filter` (the caller prefixes its jump), so one result serves every path.
  */
-function evaluateFilter(
-  device: Device,
-  filter: Filter,
-  flows: HeaderSpace[],
-  ctx: PathContext,
-  overlays: Overlay[],
-  via: readonly Jump[],
-): { decided: Decided[]; returned: Returned[] } {
-  if (via.length > MAX_CALL_DEPTH) throw new Error(`${device.file}: filter calls nest deeper than ${MAX_CALL_DEPTH} (a loop through ${filter.name}?)`);
+function evaluateFilter(device: Device, filter: Filter, flows: HeaderSpace[], ctx: PathContext, overlays: Overlay[], calls: Calls): FilterResult {
   const decided: Decided[] = [];
   const returned: Returned[] = [];
   let remaining = flows;
@@ -181,20 +191,19 @@ function evaluateFilter(
     switch (action.type) {
       case 'permit':
       case 'deny':
-        decided.push({ flows: hit, decision: action.type, decider: { filter, rule, via } });
+        decided.push({ flows: hit, decision: action.type, decider: { filter, rule, via: [] } });
         break;
       case 'return':
         returned.push({ flows: hit, by: [{ filter, rule }] });
         break;
       case 'call':
       case 'goto': {
-        const target = device.filters.get(action.filter);
-        if (!target) throw new Error(`${device.file}:${rule.origin.line}: ${filter.name} jumps to unknown filter ${action.filter}`);
-        const sub = evaluateFilter(device, target, hit, ctx, overlays, [...via, { filter, rule }]);
-        decided.push(...sub.decided);
+        const jump: Jump = { filter, rule };
+        const sub = callFilter(device, jump, action.filter, hit, ctx, overlays, calls);
+        for (const d of sub.decided) decided.push({ ...d, decider: { ...d.decider, via: [jump, ...d.decider.via] } });
         // After a call, returned flows go on with the next rule here; after a goto, they return to our caller.
         if (action.type === 'call') remaining = [...remaining, ...sub.returned.flatMap((r) => r.flows)];
-        else returned.push(...sub.returned.map((r) => ({ flows: r.flows, by: [{ filter, rule }, ...r.by] })));
+        else returned.push(...sub.returned.map((r) => ({ flows: r.flows, by: [jump, ...r.by] })));
         break;
       }
     }
@@ -202,9 +211,33 @@ function evaluateFilter(
 
   if (remaining.length > 0) {
     if (filter.defaultAction === 'return') returned.push({ flows: remaining, by: [] });
-    else decided.push({ flows: remaining, decision: filter.defaultAction, decider: { filter, via } });
+    else decided.push({ flows: remaining, decision: filter.defaultAction, decider: { filter, via: [] } });
   }
   return { decided, returned };
+}
+
+/**
+ * The result of the filter `jump` goes to for `flows`, evaluated once per distinct flow set. A repeat adds no
+ * overlays: the first evaluation already recorded the same ones.
+ */
+function callFilter(device: Device, jump: Jump, id: string, flows: HeaderSpace[], ctx: PathContext, overlays: Overlay[], calls: Calls): FilterResult {
+  const where = `${device.file}:${jump.rule.origin.line}`;
+  const target = device.filters.get(id);
+  if (!target) throw new Error(`${where}: ${jump.filter.name} jumps to unknown filter ${id}`);
+  if (calls.active.has(target)) throw new Error(`${where}: ${jump.filter.name} jumps back to ${target.name}, which is still being evaluated (a loop)`);
+  const done = calls.done.get(target) ?? [];
+  const known = done.find((d) => sameFlows(d.flows, flows));
+  if (known) return known.result;
+  calls.active.add(target);
+  const result = evaluateFilter(device, target, flows, ctx, overlays, calls);
+  calls.active.delete(target);
+  done.push({ flows, result });
+  calls.done.set(target, done);
+  return result;
+}
+
+function sameFlows(a: FlowSet, b: FlowSet): boolean {
+  return subtractFlows(a, b).length === 0 && subtractFlows(b, a).length === 0;
 }
 
 const decisionOrders = new WeakMap<Filter, Filter>();
@@ -236,19 +269,21 @@ export function inDecisionOrder(filter: Filter): Filter {
  */
 function applyOverlay(outcomes: Outcome[], overlay: Overlay): Outcome[] {
   const out: Outcome[] = [];
+  const why = overlay.rule.action.type === 'unknown' ? [...overlay.rule.uncertain, `target ${overlay.rule.action.target}`] : overlay.rule.uncertain;
+  const reason = `${why.join('; ')} (${overlay.rule.origin.file}:${overlay.rule.origin.line})`;
   for (const o of outcomes) {
     const depends =
       (overlay.effect !== 'permit' && o.decision === 'permit') ||
       (overlay.effect !== 'deny' && o.decision === 'deny' && o.stage === overlay.stage);
-    const part = depends ? intersectFlows(o.flows, overlay.flows) : [];
+    // A rule reached on several paths (a chain jumped to more than once) is one doubt, not several.
+    const known = o.uncertainty.some((u) => u.rule === overlay.rule);
+    const part = depends && !known ? intersectFlows(o.flows, overlay.flows) : [];
     if (part.length === 0) {
       out.push(o);
       continue;
     }
     const rest = subtractFlows(o.flows, overlay.flows);
     if (rest.length > 0) out.push({ ...o, flows: rest });
-    const why = overlay.rule.action.type === 'unknown' ? [...overlay.rule.uncertain, `target ${overlay.rule.action.target}`] : overlay.rule.uncertain;
-    const reason = `${why.join('; ')} (${overlay.rule.origin.file}:${overlay.rule.origin.line})`;
     out.push({ ...o, flows: part, uncertainty: [...o.uncertainty, { reason, rule: overlay.rule }] });
   }
   return out;
