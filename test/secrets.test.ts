@@ -142,6 +142,12 @@ const fortiSecrets = [
   'end',
 ];
 
+/**
+ * FortiOS policies hold no secret, but the parser does not know that: a policy quoted back as evidence (policy 3 is)
+ * shows that secrets in a quoted block go too, an ENC value under any name included.
+ */
+const POLICY_WITH_SECRETS = ['config firewall policy', '    edit 3', '        set password ENC CnryFgtPolicy17', '        set sso-credential ENC CnryFgtPolicy18'].join('\n');
+
 const PSK_SETS = '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\Phase1AuthenticationSets]';
 
 function cases(): Case[] {
@@ -162,11 +168,11 @@ function cases(): Case[] {
     },
     {
       vendor: 'fortigate', fixtureDir: 'fixtures/fortigate/policy-nat', name: 'secrets.conf',
-      text: insertAfter(forti, /^config router bgp$/, ['    set as 65001', '    config neighbor', '        edit "192.0.2.9"', '            set password ENC CnryFgtBgp13', '        next', '    end']).replace(/^config router ospf$/m, ['config router ospf', '    config ospf-interface', '        edit "wan1-ospf"', '            set authentication-key ENC CnryFgtOspf14', '            config md5-keys', '                edit 1', '                    set key-string ENC CnryFgtOspf15', '                next', '            end', '        next', '    end'].join('\n')).replace(/^config firewall policy$/m, `${fortiSecrets.join('\n')}\nconfig firewall policy`),
+      text: insertAfter(forti, /^config router bgp$/, ['    set as 65001', '    config neighbor', '        edit "192.0.2.9"', '            set password ENC CnryFgtBgp13', '        next', '    end']).replace(/^config router ospf$/m, ['config router ospf', '    config ospf-interface', '        edit "wan1-ospf"', '            set authentication-key ENC CnryFgtOspf14', '            config md5-keys', '                edit 1', '                    set key-string ENC CnryFgtOspf15', '                next', '            end', '        next', '    end'].join('\n')).replace(/^config firewall policy\n    edit 3$/m, `${fortiSecrets.join('\n')}\n${POLICY_WITH_SECRETS}`),
       // A secret setting after the last block: outside any block, the parse fails at that line.
       malformed: `${forti}\n    set psksecret ENC CnryFgtBad16\n`,
       trace: [...trace('203.0.113.10'), '--in', 'wan1', '--out', 'dmz'],
-      canaries: 16,
+      canaries: 18,
     },
     {
       vendor: 'windows', fixtureDir: 'fixtures/windows', name: 'secrets.reg',
@@ -201,7 +207,9 @@ describe.each(cases())('$vendor: no secret in any output', (c) => {
     for (const name of written) expect(leaked(readFileSync(join(out, name), 'utf8')), name).toEqual([]);
     expect(leaked(r.out)).toEqual([]);
     // Lines that held secrets are quoted (not understood, or evidence), redacted: the leak would have shown.
-    if (c.vendor === 'asa') expect(readFileSync(join(out, 'report.json'), 'utf8')).toContain('password-encryption <redacted> <redacted>');
+    const report = readFileSync(join(out, 'report.json'), 'utf8');
+    if (c.vendor === 'asa') expect(report).toContain('password-encryption <redacted> <redacted>');
+    if (c.vendor === 'fortigate') expect(report).toContain('set sso-credential <redacted>');
   }, TIMEOUT);
 
   it('on standard output, in the table and as JSON', () => {
