@@ -155,6 +155,7 @@ function cases(): Case[] {
   const forti = readFileSync(join(repo, 'fixtures/fortigate/policy-nat/gap.conf'), 'utf8');
   // A REGEDIT4 export of the same rules as the fixture (which is UTF-16): the reader decodes it from its bytes.
   const reg = readFileSync(join(repo, 'fixtures/windows/edge-compliant.reg')).subarray(2).toString('utf16le').replace(/\r/g, '').replace(/^[^\n]*/, 'REGEDIT4');
+  const rules = readFileSync(join(repo, 'fixtures/windows/edge-rules.txt')).subarray(2).toString('utf16le').replace(/\r/g, '').trimEnd();
   const regPsk = (n: number) => `"{A${n}}"="v2.10|Name=Partner ${n}|1Method=PreSharedKey|1PreSharedKey=CnryWinPsk${n}|"`;
   const trace = (dst: string) => ['--src', '198.51.100.7', '--dst', dst, '--proto', 'tcp', '--dport', '5269'];
   return [
@@ -181,6 +182,15 @@ function cases(): Case[] {
       malformed: `${reg}\n${PSK_SETS}\n${regPsk(4)} trailing\n`,
       trace: [...trace('203.0.113.10'), '--direction', 'in', '--profile-name', 'Public'],
       canaries: 4,
+    },
+    {
+      vendor: 'windows rule strings', fixtureDir: 'fixtures/windows', name: 'secrets.txt',
+      // A rule carrying a pre-shared key (an unknown field): it opens a port no rule may, so it is quoted back.
+      text: `${rules}\nv2.26|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=23456|Name=Partner tunnel|Auth1PSK=CnryWinPsk5|\n`,
+      // An authentication set among the rules: not a rule (no Action), the parse fails at that line.
+      malformed: `${rules}\nv2.10|Name=Partner|1Method=PreSharedKey|1PreSharedKey=CnryWinPsk6|\n`,
+      trace: [...trace('203.0.113.10'), '--direction', 'in', '--profile-name', 'Public'],
+      canaries: 2,
     },
   ];
 }
@@ -210,6 +220,7 @@ describe.each(cases())('$vendor: no secret in any output', (c) => {
     const report = readFileSync(join(out, 'report.json'), 'utf8');
     if (c.vendor === 'asa') expect(report).toContain('password-encryption <redacted> <redacted>');
     if (c.vendor === 'fortigate') expect(report).toContain('set sso-credential <redacted>');
+    if (c.vendor === 'windows rule strings') expect(report).toContain('Auth1PSK=<redacted>');
   }, TIMEOUT);
 
   it('on standard output, in the table and as JSON', () => {
