@@ -28,3 +28,12 @@ describe('redactSecrets (Windows)', () => {
     expect(redactSecrets(text).split('\n')).toHaveLength(text.split('\n').length);
   });
 });
+
+describe('redactSecrets (Windows) on hostile text', () => {
+  it('stays linear on long words and long runs of secret names', () => {
+    const text = `${'a'.repeat(1_000_000)} ${'psk'.repeat(300_000)}=x ${'<psk'.repeat(100_000)} ${'Secret '.repeat(100_000)}`;
+    const started = performance.now();
+    redactSecrets(text);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -14,13 +14,30 @@
 export const REDACTED = '<redacted>';
 
 const HINT = /psk|preshared|secret|passw/i;
-const NAME = '[A-Za-z0-9_.-]*(?:psk|pre-?shared-?key|secret|passw(?:or)?d)[A-Za-z0-9_.-]*';
-/** `Name=value`, `"Name"="value"`, `Name: value`, `"Name": "value"`: the value is a quoted string or runs to `|`, a quote or the line end. */
-const SETTING = new RegExp(`(${NAME}"?[ \\t]*[=:][ \\t]*)("(?:[^"\\\\\\r\\n]|\\\\.)*"?|[^|"\\r\\n]+)`, 'gi');
-/** `<PreSharedKey>value</PreSharedKey>` on one line. */
-const ELEMENT = new RegExp(`(<(?:[\\w-]+:)?${NAME}(?:\\s[^>]*)?>)([^<\\r\\n]+)`, 'gi');
+const SECRET_NAME = /psk|pre-?shared-?key|secret|passw(?:or)?d/i;
+/**
+ * A setting's name and separator: `Name=`, `"Name"=`, `Name:`, `"Name": `. The name starts a word and is at most 64
+ * characters, so each word is tried once and for a bounded length: linear in the text, however hostile.
+ */
+const FIELD = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{1,64})("?[ \t]*[=:][ \t]*)/g;
+/** The value after it: a quoted string, or up to the next `|`, quote or line end. */
+const VALUE = /"(?:[^"\\\r\n]|\\.)*"?|[^|"\r\n]*/y;
+/** `<PreSharedKey>value</PreSharedKey>` (a namespace prefix allowed) on one line. */
+const ELEMENT = /<((?:[A-Za-z0-9_-]{1,32}:)?([A-Za-z0-9_.-]{1,64}))>([^<\r\n]*)/g;
 
 export function redactSecrets(text: string): string {
   if (!HINT.test(text)) return text;
-  return text.replace(SETTING, (_, name: string, value: string) => name + (value.startsWith('"') ? `"${REDACTED}"` : REDACTED)).replace(ELEMENT, `$1${REDACTED}`);
+  let out = '';
+  let from = 0;
+  FIELD.lastIndex = 0;
+  for (let m = FIELD.exec(text); m; m = FIELD.exec(text)) {
+    if (!SECRET_NAME.test(m[1]!)) continue;
+    const at = m.index + m[0].length;
+    VALUE.lastIndex = at;
+    const value = VALUE.exec(text)![0];
+    out += text.slice(from, at) + (value.startsWith('"') ? `"${REDACTED}"` : REDACTED);
+    from = FIELD.lastIndex = at + value.length;
+  }
+  out += text.slice(from);
+  return out.replace(ELEMENT, (element, tag: string, name: string, value: string) => (value !== '' && SECRET_NAME.test(name) ? `<${tag}>${REDACTED}` : element));
 }
