@@ -27,6 +27,11 @@ describe('redactSecrets', () => {
     [' authentication key eigrp 100 EigrpKey key-id 1', ` authentication key eigrp 100 ${R} key-id 1`],
     [' neighbor 192.0.2.9 password BgpPw', ` neighbor 192.0.2.9 password ${R}`],
     [' key 8 EncryptedHash', ` key 8 ${R}`],
+    ['key config-key password-encryption NewMasterPass OldMasterPass', `key config-key password-encryption ${R} ${R}`],
+    ['key config-key password-encryption NewMasterPass', `key config-key password-encryption ${R}`],
+    ['no key config-key password-encryption OldMasterPass', `no key config-key password-encryption ${R}`],
+    ['failover key hex 0123456789abcdef0123456789abcdef', `failover key hex ${R}`],
+    ['aaa-server RAD (inside) host 10.1.1.5 key RadiusKey timeout 5', `aaa-server RAD (inside) host 10.1.1.5 key ${R} timeout 5`],
   ])('%s', (line, redacted) => {
     expect(redactSecrets(line)).toBe(redacted);
   });

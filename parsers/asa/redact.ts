@@ -7,7 +7,8 @@
  * `ikev1|ikev2 … pre-shared-key`, `pre-shared-key`, `crypto isakmp key`, `isakmp key`, `failover key`, the
  * `key` of an `aaa-server` host, `radius-common-pw`, `ldap-login-password`, `snmp-server community`,
  * `snmp-server host … community`, `snmp-server user … auth|priv`, `ntp authentication-key`, OSPF
- * `authentication-key` / `message-digest-key`, EIGRP `authentication key`, BGP `neighbor … password`.
+ * `authentication-key` / `message-digest-key`, EIGRP `authentication key`, BGP `neighbor … password`, the
+ * master passphrase (`key config-key password-encryption NEW [OLD]`) and `failover key hex KEY`.
  */
 export const REDACTED = '<redacted>';
 
@@ -33,13 +34,18 @@ export function redactSecrets(text: string): string {
   const secret = new Set<number>();
   for (let k = 0; k < words.length; k++) {
     const w = words[k]!.toLowerCase();
-    if (SECRET_AFTER.has(w)) {
+    if (w === 'password-encryption') {
+      // The master passphrase: `key config-key password-encryption NEW [OLD]`, both words secret.
+      for (let j = k + 1; j < words.length; j++) secret.add(j);
+      break;
+    } else if (SECRET_AFTER.has(w)) {
       // `password encryption aes` configures how secrets are stored; it holds none.
       if (words[k + 1]?.toLowerCase() !== 'encryption') markNext(words, k + 1, secret);
     }
-    else if (w === 'key' && (k === 0 || KEY_AFTER.has(words[k - 1]!.toLowerCase()) || words[k - 1]!.toLowerCase() === 'authentication')) {
-      // EIGRP: `authentication key eigrp AS SECRET key-id N`.
-      markNext(words, words[k + 1]?.toLowerCase() === 'eigrp' ? k + 3 : k + 1, secret);
+    else if (w === 'key' && isKeyCommand(words, k)) {
+      // EIGRP: `authentication key eigrp AS SECRET key-id N`; failover: `failover key hex KEY`.
+      const next = words[k + 1]?.toLowerCase();
+      markNext(words, next === 'eigrp' ? k + 3 : next === 'hex' ? k + 2 : k + 1, secret);
     } else if (w === 'authentication-key') {
       // NTP: `ntp authentication-key N md5 SECRET`; OSPF: `ospf authentication-key [0|8] SECRET`.
       markNext(words, words[0]!.toLowerCase() === 'ntp' ? k + 3 : k + 1, secret);
@@ -54,6 +60,18 @@ export function redactSecrets(text: string): string {
   }
   if (secret.size === 0) return text;
   return replaceWords(text, secret);
+}
+
+/**
+ * `key` introduces a secret first on a line (an aaa-server host's ` key SECRET`), after `failover`, `isakmp` or
+ * `authentication`, and on an `aaa-server … host ADDRESS key SECRET` line. `key config-key password-encryption`
+ * names the master passphrase, which follows `password-encryption`.
+ */
+function isKeyCommand(words: readonly string[], k: number): boolean {
+  if (words[k + 1]?.toLowerCase() === 'config-key') return false;
+  if (k === 0) return true;
+  const before = words[k - 1]!.toLowerCase();
+  return KEY_AFTER.has(before) || before === 'authentication' || (words[0]!.toLowerCase() === 'aaa-server' && words[k - 2]?.toLowerCase() === 'host');
 }
 
 const HINT = /password|passwd|secret|key|community|-pw|auth|priv/i;

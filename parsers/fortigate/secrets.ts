@@ -26,3 +26,11 @@ export function isSecretKey(key: string): boolean {
   }
   return known;
 }
+
+/**
+ * A setting whose value FortiOS wrote encrypted (`set <key> ENC <base64>`) is a secret whatever its name: the
+ * names of secret settings grow with every FortiOS release, and `ENC` is how FortiOS itself marks them.
+ */
+export function isSecretSetting(key: string, values: readonly string[]): boolean {
+  return values[0] === 'ENC' || isSecretKey(key);
+}

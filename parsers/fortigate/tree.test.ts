@@ -86,6 +86,14 @@ describe('parseTree', () => {
     expect(JSON.stringify(entry.settings)).not.toMatch(/c59x|MIIB/);
   });
 
+  it('drops any value FortiOS wrote encrypted (ENC), whatever the setting is called', () => {
+    const t = tree(['config user fsso', '    edit "collector"', '        set credential ENC QmFzZTY0Q2FuYXJ5', '        set server "10.1.1.1"', '    next', 'end']);
+    expect(t.blocks[0]!.entries[0]!.settings.map((s) => [s.key, s.values, s.secret])).toEqual([
+      ['credential', ['<redacted>'], true],
+      ['server', ['10.1.1.1'], false],
+    ]);
+  });
+
   it('applies unset, append, select and unselect in order', () => {
     const t = tree([
       'config firewall policy',

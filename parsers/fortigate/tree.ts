@@ -18,7 +18,7 @@
  * Nothing here knows what a block means. The caller says which blocks to keep; the others are read only as
  * far as needed to find their `end`, and listed in `skipped`. Secret values are dropped as they are read.
  */
-import { isSecretKey, REDACTED } from './secrets.js';
+import { isSecretSetting, REDACTED } from './secrets.js';
 
 export interface Setting {
   readonly key: string;
@@ -448,7 +448,7 @@ function applySetting(settings: Setting[], op: string, key: string, values: stri
   }
   if (at >= 0) settings.splice(at, 1);
   if (next === undefined) return;
-  const secret = isSecretKey(key);
+  const secret = isSecretSetting(key, values);
   settings.push({ key, values: secret ? [REDACTED] : next, line: st.line, endLine: st.endLine, start: st.start, secret });
 }
 

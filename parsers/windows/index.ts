@@ -8,6 +8,7 @@
 import type { Device } from '../../src/model/rule-graph.js';
 import type { ExportFile, ParseOptions, VendorParser } from '../index.js';
 import { READERS } from './readers.js';
+import { redactSecrets } from './secrets.js';
 import { toDevices } from './to-device.js';
 
 export const windowsParser: VendorParser = {
@@ -21,6 +22,7 @@ export const windowsParser: VendorParser = {
   parse(input: ExportFile, options: ParseOptions): Device[] {
     const reader = READERS.find((r) => r.detect(input));
     if (!reader) throw new Error(`${input.file}: not a Windows Firewall export (detect before parse)`);
-    return toDevices(reader.read(input), input.file, options);
+    // Pre-shared keys go before a reader sees the text: no rule source, diagnostic or error can quote one.
+    return toDevices(reader.read({ ...input, text: redactSecrets(input.text) }), input.file, options);
   },
 };

@@ -17,6 +17,7 @@
 import type { ExportFile } from '../index.js';
 import { ParseError } from '../parse-error.js';
 import type { WindowsFormatReader, WindowsPolicy } from './model.js';
+import { redactSecrets } from './secrets.js';
 import { firewallKey, policyFromRegistry, REG_DWORD, REG_EXPAND_SZ, REG_SZ, type RegistryValue } from './registry-policy.js';
 
 const FORMAT = '.reg registry export';
@@ -33,7 +34,8 @@ export const regFileReader: WindowsFormatReader = {
 
   read(input: ExportFile): WindowsPolicy {
     const { file } = input;
-    const text = decodeAnsi(input);
+    // A REGEDIT4 file is decoded again from its bytes: its pre-shared keys go again (secrets.ts).
+    const text = redactSecrets(decodeAnsi(input));
     const unicode = firstLine(text) === HEADERS[0];
     const lines = text.split('\n');
     const values: RegistryValue[] = [];
