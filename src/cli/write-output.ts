@@ -111,7 +111,6 @@ const REASONS = new Map([
   ['ELOOP', 'a loop of symbolic links'],
   ['ENAMETOOLONG', 'name too long'],
   ['ENOSPC', 'no space left'],
-  ['ENOENT', 'no such folder'],
   ['EACCES', 'permission denied'],
   ['EROFS', 'read-only file system'],
 ]);
