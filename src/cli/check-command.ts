@@ -14,7 +14,7 @@ import { applyWaivers, loadWaivers, resolveToday, type WaiverEntry } from '../wa
 import { createConsole, type Console, type ErrorStream } from './console.js';
 import { inputSources, profileParsing, recognizedExports, selectDevices, STDIN_NAME, type InputSource, type RecognizedExport } from './input.js';
 import { UsageError } from './usage-error.js';
-import { writeAll, type OutputFile } from './write-output.js';
+import { writeAll, type OutputFile, type ReadFile } from './write-output.js';
 
 /** The command line's values; absent = not given, so the environment, the configuration file or a default decides. */
 export interface CheckOptions extends Omit<RunConfig, 'packs' | 'waivers'> {
@@ -84,7 +84,7 @@ function check(paths: readonly string[], opts: CheckOptions, environment: CheckE
   const color = environment.stdoutIsTty && opts.color !== false && !env.NO_COLOR;
   const rendered = targets.map((t) => ({ ...t, content: REPORTERS[t.format].format(report, { color: color && t.path === undefined }) }));
   const files = [...rendered.flatMap((r) => (r.path === undefined ? [] : [{ path: r.path, content: r.content }])), ...newBaseline];
-  writeAll(files);
+  writeAll(files, filesRead(settings, sources, report));
   for (const f of files) log.verbose(`wrote ${f.path}`);
 
   const exitCode = !settings.softFail && (failing(report, settings.failOn) || (settings.failOnUncertain && uncertainRequirements(report) > 0)) ? 1 : 0;
@@ -112,6 +112,19 @@ function auditInputs(sources: readonly InputSource[], exports: Iterable<Recogniz
   }
   log.endProgress();
   return audits;
+}
+
+/** Every file the run read, which no output may replace: exports, site profiles, configuration, baseline, waivers. */
+function filesRead(settings: Settings, sources: readonly InputSource[], report: Report): ReadFile[] {
+  const named = (role: string, path: string | undefined) => (path === undefined ? [] : [{ path, role }]);
+  return [
+    ...sources.flatMap((s) => (s.file === STDIN_NAME ? [] : named('an input', s.file))),
+    ...named('the site profile', settings.profile),
+    ...report.profile.files.flatMap((f) => named('a site profile', f)),
+    ...named('the configuration file', settings.configFile),
+    ...named('the baseline', settings.baseline),
+    ...named('the waivers file', settings.waivers && 'file' in settings.waivers ? settings.waivers.file : undefined),
+  ];
 }
 
 /** The command line as one configuration layer; options not given stay undefined, so lower layers decide. */

@@ -1,3 +1,5 @@
+import { escapeControls } from '../reporters/control-chars.js';
+
 /**
  * What `check` says on stderr besides its report: notes and warnings (silenced by --quiet), details for --verbose,
  * and a one-line progress indicator that only a terminal gets. Errors do not pass through here: they end the run
@@ -30,7 +32,7 @@ export function createConsole(stream: ErrorStream, opts: { readonly quiet?: bool
   };
   const line = (text: string) => {
     endProgress();
-    stream.write(`edge-audit: ${text}\n`);
+    stream.write(`edge-audit: ${escapeControls(text)}\n`); // one line, whatever a file name or comment holds
   };
   return {
     note: (m) => {
@@ -45,7 +47,8 @@ export function createConsole(stream: ErrorStream, opts: { readonly quiet?: bool
     progress: (m) => {
       if (!showProgress) return;
       const width = (stream.columns || 80) - 1; // a pseudo-terminal may report 0 columns
-      stream.write(`\r\x1b[K${m.length > width ? `${m.slice(0, width - 1)}…` : m}`);
+      const text = escapeControls(m);
+      stream.write(`\r\x1b[K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
       progressShown = true;
     },
     endProgress,

@@ -7,6 +7,7 @@ import { ConfigError, FAIL_ON } from '../config/config.js';
 import { packageRoot } from '../json-schema.js';
 import { PackError } from '../policy/load-packs.js';
 import { ProfileError } from '../profile/site-profile.js';
+import { escapeControls } from '../reporters/control-chars.js';
 import { FORMAT_NAMES, type FormatName } from '../reporters/index.js';
 import { WaiverError } from '../waivers/waivers.js';
 import { ParseError } from '../../parsers/index.js';
@@ -20,13 +21,16 @@ const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'u
 
 /** Known failures become one line on stderr and exit code 2; anything else is a bug, still without a stack trace unless asked. */
 function fail(err: unknown): never {
+  // One line whatever the file name or the input holds: control characters (a newline too) are shown escaped.
+  const line = (text: string) => process.stderr.write(`edge-audit: ${escapeControls(text)}\n`);
   if (err instanceof ParseError) {
-    process.stderr.write(`edge-audit: ${err.file}${err.line !== undefined ? `:${err.line}` : ''}: ${err.message}\n`);
+    line(`${err.file}${err.line !== undefined ? `:${err.line}` : ''}: ${err.message}`);
   } else if ([UsageError, ProfileError, PackError, ContextError, ConfigError, BaselineError, WaiverError].some((type) => err instanceof type)) {
-    process.stderr.write(`edge-audit: ${(err as Error).message}\n`);
+    line((err as Error).message);
   } else {
     const e = err as Error;
-    process.stderr.write(`edge-audit: internal error: ${e.message}${process.env.EDGE_AUDIT_DEBUG ? `\n${e.stack}` : ' (set EDGE_AUDIT_DEBUG=1 for details)'}\n`);
+    line(`internal error: ${e.message}${process.env.EDGE_AUDIT_DEBUG ? '' : ' (set EDGE_AUDIT_DEBUG=1 for details)'}`);
+    if (process.env.EDGE_AUDIT_DEBUG) process.stderr.write(`${escapeControls(e.stack ?? '', true)}\n`);
   }
   process.exit(2);
 }
@@ -46,7 +50,7 @@ const program = new Command()
   .description('Audits firewall exports around a Lync Server 2013 / Skype for Business Edge against the documented port rules.')
   .version(version)
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `edge-audit: ${s}` : s) });
+  .configureOutput({ writeErr: (s) => process.stderr.write(escapeControls(s.startsWith('error:') ? `edge-audit: ${s}` : s, true)) });
 
 program
   .command('check')
@@ -103,7 +107,7 @@ program
   .action((file: string, opts) => {
     const { output, exitCode, failure } = runTrace(file, opts);
     process.stdout.write(output);
-    if (failure) process.stderr.write(`edge-audit: ${failure}\n`);
+    if (failure) process.stderr.write(`edge-audit: ${escapeControls(failure)}\n`);
     process.exitCode = exitCode;
   });
 

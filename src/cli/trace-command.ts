@@ -7,6 +7,7 @@ import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-pr
 import { buildContext } from '../audit/context.js';
 import type { InternetDefinition } from '../audit/internet.js';
 import { loadPacks } from '../policy/load-packs.js';
+import { withControlsEscaped } from '../reporters/control-chars.js';
 import { profileParsing, readDevices, selectDevices } from './input.js';
 import { UsageError } from './usage-error.js';
 
@@ -74,7 +75,7 @@ export function runTrace(file: string, opts: TraceOptions): { output: string; re
   // A single packet is never split, so exactly one outcome comes back.
   const internet = buildContext(device, profile, loadPacks()).internet;
   const result = { ...describe(outcomes[0]!, path), internet: { src: internetAnswer(internet, packet.src), dst: internetAnswer(internet, packet.dst) } };
-  const output = opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(result);
+  const output = opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatText(withControlsEscaped(result)); // rule text must not drive the terminal
   const failure = opts.expect && unmet(result, opts.expect);
   return { result, output, exitCode: failure ? 1 : 0, ...(failure ? { failure } : {}) };
 }

@@ -1,4 +1,5 @@
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +55,62 @@ describe('writeAll to what is not a regular file', () => {
     expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'real.json'), 'utf8')).toBe('new');
     expect(readdirSync('/dev').filter((f) => f.startsWith('null.'))).toEqual([]);
+  });
+});
+
+describe('writeAll refuses, before anything is written', () => {
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-write-'));
+    writeFileSync(join(dir, 'fw.rules'), 'the export');
+    writeFileSync(join(dir, 'old.json'), 'old');
+    return dir;
+  };
+  const attempt = (dir: string, path: string) => () =>
+    writeAll([{ path: join(dir, 'old.json'), content: 'new' }, { path, content: 'report' }], [{ path: join(dir, 'fw.rules'), role: 'an input' }]);
+  const untouched = (dir: string) => {
+    expect(readFileSync(join(dir, 'fw.rules'), 'utf8')).toBe('the export');
+    expect(readFileSync(join(dir, 'old.json'), 'utf8')).toBe('old');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  };
+
+  it('a file the run reads, named directly, through a symbolic link or through a hard link', () => {
+    const dir = fresh();
+    symlinkSync(join(dir, 'fw.rules'), join(dir, 'soft'));
+    linkSync(join(dir, 'fw.rules'), join(dir, 'hard'));
+    for (const name of ['fw.rules', 'soft', 'hard']) {
+      expect(attempt(dir, join(dir, name))).toThrow(`${join(dir, name)}: is an input of this run (${join(dir, 'fw.rules')}); refusing to write over it, no output written`);
+      untouched(dir);
+    }
+  });
+
+  it('a folder, a path through a file, a loop of links, a name too long', () => {
+    const dir = fresh();
+    mkdirSync(join(dir, 'folder'));
+    symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    const cases: [string, string][] = [
+      ['folder', 'is a directory; no output written'],
+      ['old.json/sub', 'cannot write (a part of the path is not a folder, ENOTDIR); no output written'],
+      ['loop-a', 'cannot write (a loop of symbolic links, ELOOP); no output written'],
+      ['n'.repeat(300), 'cannot write (name too long, ENAMETOOLONG); no output written'],
+    ];
+    for (const [name, why] of cases) {
+      expect(attempt(dir, join(dir, name))).toThrow(UsageError);
+      expect(attempt(dir, join(dir, name))).toThrow(`${join(dir, name)}: ${why}`);
+      untouched(dir);
+    }
+  });
+
+  it('a device that cannot take the report: no regular file is replaced', () => {
+    const dir = fresh();
+    expect(attempt(dir, '/dev/full')).toThrow('/dev/full: cannot write (no space left, ENOSPC); no output written');
+    untouched(dir);
+  });
+
+  it('a pipe that no process reads, instead of waiting for ever', () => {
+    const dir = fresh();
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    expect(attempt(dir, join(dir, 'pipe'))).toThrow(`${join(dir, 'pipe')}: cannot write (no process reads this pipe, ENXIO); no output written`);
+    untouched(dir);
   });
 });

@@ -1,12 +1,14 @@
 import { REQUIREMENT_STATUSES, SEVERITIES } from '../audit/result.js';
 import type { Report, ReportFinding, ReportInput, ReportRequirement } from '../report/report.js';
 import { findingsOf, flowText, lineRef, ofInput, partitionLabel, ruleSetsText, runNotes, sharedFindings, waiverText } from './common.js';
+import { withControlsEscaped } from './control-chars.js';
 
 /**
  * A review document (a pull-request comment, a change ticket): what was audited and under which assumptions, the
  * requirement matrix, the findings with the configuration lines they rest on, and what edge-audit did not understand.
  */
-export function formatMarkdown(report: Report): string {
+export function formatMarkdown(given: Report): string {
+  const report = withControlsEscaped(given); // a review read in a terminal or pasted into a ticket carries no control character
   const s = report.summary;
   const out = [
     '# edge-audit report',

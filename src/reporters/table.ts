@@ -3,6 +3,7 @@ import { SEVERITIES, type Severity } from '../audit/result.js';
 import type { Report, ReportRequirement } from '../report/report.js';
 import { flowText, inputName, ofInput, ruleSetsText, runNotes, waiverText } from './common.js';
 import type { FormatOptions } from './index.js';
+import { withControlsEscaped } from './control-chars.js';
 
 /**
  * SGR codes: red, yellow, green, magenta, cyan, dim; bold red for what is critical. A failing row red (partial yellow,
@@ -19,7 +20,8 @@ function statusCell(r: ReportRequirement, paint: (code: string, text: string) =>
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '1;31', high: '31', medium: '33', low: '36', info: '2' };
 
 /** A terminal summary: the requirement matrix, the findings with their evidence, and what was not understood. */
-export function formatTable(report: Report, options: FormatOptions = { color: false }): string {
+export function formatTable(given: Report, options: FormatOptions = { color: false }): string {
+  const report = withControlsEscaped(given); // rule comments must not drive the terminal
   const paint = (code: string, text: string) => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const out: string[] = [];
   for (const input of report.inputs) {
