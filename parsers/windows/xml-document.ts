@@ -16,6 +16,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { lastAtOrBelow, LineIndex } from './line-index.js';
+import { keywords } from '../../src/model/keywords.js';
 
 export interface XmlElement {
   /** The name as written, with its prefix. */
@@ -139,7 +140,7 @@ function closeAt(text: string, terminator: string, from: number): number {
 }
 
 const ENTITY = /&(?:(lt|gt|amp|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g;
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const NAMED_ENTITIES = keywords<string>({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" });
 const [LT, GT, SLASH, COLON] = ['<', '>', '/', ':'].map((c) => c.charCodeAt(0)) as [number, number, number, number];
 
 function isSpace(c: number): boolean {
@@ -214,7 +215,7 @@ function decodeText(raw: string): string | undefined {
   if (!raw.includes('&')) return raw;
   if (raw.replace(ENTITY, '').includes('&')) return undefined;
   return raw.replace(ENTITY, (_m, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
-    name ? NAMED_ENTITIES[name]! : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
+    name ? NAMED_ENTITIES.get(name)! : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
   );
 }
 
