@@ -111,7 +111,7 @@ function custom(entry: Entry): ServiceBounds {
   let spaces: HeaderSpace[];
   switch (protocol) {
     case 'TCP/UDP/SCTP':
-      spaces = Object.entries(PORTED).flatMap(([key, proto]) => valuesOf(entry, key).map((item) => portItem(entry, key, item, proto)));
+      spaces = [...PORTED].flatMap(([key, proto]) => valuesOf(entry, key).map((item) => portItem(entry, key, item, proto)));
       break;
     case 'ICMP':
     case 'ICMP6':

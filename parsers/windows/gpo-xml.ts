@@ -98,7 +98,7 @@ class ReportReading {
 
   private document(): XmlElement {
     try {
-      return readXmlDocument(this.input.text, Object.keys(RULE_ELEMENTS));
+      return readXmlDocument(this.input.text, [...RULE_ELEMENTS.keys()]);
     } catch (e) {
       if (e instanceof XmlSyntaxError) throw new ParseError(this.input.file, this.lines.lineAt(e.offset), e.message);
       throw e;
