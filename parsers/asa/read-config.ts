@@ -14,13 +14,14 @@ import { restOfLine, type Command, type ConfigLine, type ConfigText } from './co
 import type { AccessGroup, Acl, AsaConfig, AsaInterface, AsaManagementAccess, AsaRoute, AsaVersion, Translation } from './model.js';
 import { inLookupOrder, legacyDynamic, legacyStatic, objectNat, twiceNat, type NatContext } from './nat.js';
 import { asObjectError, need, ObjectError, ObjectTable } from './objects.js';
+import { keywords } from '../../src/model/keywords.js';
 
 /**
  * Recognized commands that do not decide which traffic crosses the firewall, with what they are about.
  * (`ssh`, `http` and `telnet` lines that name addresses are management access and are read; their other
  * forms — `ssh version 2`, `http server enable` — land here.)
  */
-const IRRELEVANT: Readonly<Record<string, string>> = {
+const IRRELEVANT = keywords<string>({
   'aaa': 'authentication, authorization and accounting',
   'aaa-server': 'authentication servers',
   'arp': 'ARP settings',
@@ -94,10 +95,10 @@ const IRRELEVANT: Readonly<Record<string, string>> = {
   'webvpn': 'clientless VPN',
   'wccp': 'web cache redirection',
   'xlate': 'translation settings',
-};
+});
 
 /** Commands that can change what passes, but are not modelled: each use is a warning. */
-const NOT_MODELLED: Readonly<Record<string, string>> = {
+const NOT_MODELLED = keywords<string>({
   'router': 'dynamic routing: routes it learns at run time are not in the export, so addresses may sit on other interfaces than the static routes say',
   'firewall': 'transparent (bridging) mode is not modelled: interfaces are read as routed',
   'established': 'the established command opens return ports that are not modelled',
@@ -109,10 +110,10 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
   'filter': 'URL/FTP/ActiveX filtering can block traffic the access-lists permit',
   'dynamic-filter': 'the botnet traffic filter can drop traffic the access-lists permit',
   'same-security-traffic': 'unknown same-security-traffic option',
-};
+});
 
 /** The service each management command admits, and its TCP port (`http` admits ASDM over HTTPS: see httpServerPort). */
-const MANAGEMENT_SERVICES: Readonly<Record<string, readonly [string, number]>> = { http: ['https', 443], ssh: ['ssh', 22], telnet: ['telnet', 23] };
+const MANAGEMENT_SERVICES = keywords<readonly [string, number]>({ http: ['https', 443], ssh: ['ssh', 22], telnet: ['telnet', 23] });
 
 /** The commands the first pass reads (`object` also holds object NAT, which the second pass reads; `http` may be management access). */
 const DECLARATIONS: ReadonlySet<string> = new Set(['hostname', 'ASA', 'PIX', 'name', 'object', 'object-group', 'interface', 'http']);
@@ -223,12 +224,12 @@ class ConfigReader {
       case 'same-security-traffic':
         if (a === 'permit' && b === 'inter-interface') this.sameSecurity.inter = head;
         else if (a === 'permit' && b === 'intra-interface') this.sameSecurity.intra = head;
-        else this.warn(head, NOT_MODELLED['same-security-traffic']!);
+        else this.warn(head, NOT_MODELLED.get('same-security-traffic')!);
         return;
     }
-    if (verb in MANAGEMENT_SERVICES && this.readManagement(head)) return;
-    if (verb in NOT_MODELLED) return this.warn(head, NOT_MODELLED[verb]!);
-    if (verb in IRRELEVANT) return this.skip(head, verb, IRRELEVANT[verb]!);
+    if (MANAGEMENT_SERVICES.has(verb) && this.readManagement(head)) return;
+    if (NOT_MODELLED.has(verb)) return this.warn(head, NOT_MODELLED.get(verb)!);
+    if (IRRELEVANT.has(verb)) return this.skip(head, verb, IRRELEVANT.get(verb)!);
     this.warn(head, `"${head.text.trim()}" is not understood`);
   }
 
@@ -388,7 +389,7 @@ class ConfigReader {
       return false;
     }
     if (!nameif) throw new ObjectError(line.line, `"${line.text.trim()}" names no interface`);
-    const [service, port] = MANAGEMENT_SERVICES[verb!]!;
+    const [service, port] = MANAGEMENT_SERVICES.get(verb!)!;
     this.management.push({ service, port, sources, nameif, line });
     return true;
   }

@@ -11,6 +11,7 @@
  * `none` are used as FortiOS defines them when a `show` output omits them.
  */
 import { AddressError, AddressSet, type Family } from '../../src/model/address-set.js';
+import { keywords } from '../../src/model/keywords.js';
 import { complement, exact, subtract, unionAll, unknown, type Bounds } from './bounds.js';
 import { ConfigError, fieldsFor, type Entry } from './tree.js';
 
@@ -22,9 +23,9 @@ export interface AddressTables {
 export type Report = (line: number, level: 'warning' | 'info', message: string) => void;
 
 /** Built-in objects FortiOS creates in every VDOM (factory `config firewall address` / `address6`). */
-const BUILT_IN: Readonly<Record<Family, Readonly<Record<string, string>>>> = {
-  ipv4: { all: '0.0.0.0/0', none: '0.0.0.0/32' },
-  ipv6: { all: '::/0', none: '::/128' },
+const BUILT_IN: Readonly<Record<Family, ReadonlyMap<string, string>>> = {
+  ipv4: keywords({ all: '0.0.0.0/0', none: '0.0.0.0/32' }),
+  ipv6: keywords({ all: '::/0', none: '::/128' }),
 };
 
 /** Every setting an address or address group is read by: tens of thousands of objects, their other lines (uuid, comment) never read. */
@@ -73,7 +74,7 @@ export class AddressResolver {
   }
 
   private undefinedObject(name: string, family: Family, line: number): Bounds {
-    const builtIn = BUILT_IN[family][name];
+    const builtIn = BUILT_IN[family].get(name);
     if (builtIn) {
       this.once(`builtin ${family} ${name}`, 0, 'info', `${family === 'ipv4' ? 'address' : 'address6'} "${name}" is not in the export; using FortiOS's built-in definition (${builtIn})`);
       return exact(AddressSet.parse(builtIn));

@@ -14,11 +14,12 @@ import type { Rule } from '../../src/model/rule-graph.js';
 import type { FgInterface } from './interfaces.js';
 import type { Origins } from './origins.js';
 import { ConfigError, valueOf, type Entry, type HasSettings } from './tree.js';
+import { keywords } from '../../src/model/keywords.js';
 
 /** Administrator logins, restricted by trusted hosts, and the `system global` setting of each one's port. */
-const ADMIN_PORTS: Readonly<Record<string, readonly [string, number]>> = { https: ['admin-sport', 443], http: ['admin-port', 80], ssh: ['admin-ssh-port', 22], telnet: ['admin-telnet-port', 23] };
+const ADMIN_PORTS = keywords<readonly [string, number]>({ https: ['admin-sport', 443], http: ['admin-port', 80], ssh: ['admin-ssh-port', 22], telnet: ['admin-telnet-port', 23] });
 /** Other services with a fixed protocol and port (FortiOS documentation, "FortiGate open ports"). */
-const FIXED: Readonly<Record<string, readonly [number, number]>> = { snmp: [17, 161], fgfm: [6, 541], fabric: [6, 8013], 'radius-acct': [17, 1813], capwap: [17, 5246] };
+const FIXED = keywords<readonly [number, number]>({ snmp: [17, 161], fgfm: [6, 541], fabric: [6, 8013], 'radius-acct': [17, 1813], capwap: [17, 5246] });
 /** ICMP echo request: protocol and type (carried as the destination port) per family. */
 const PING: Readonly<Record<Family, readonly [number, number]>> = { ipv4: [1, 8], ipv6: [58, 128] };
 
@@ -37,7 +38,7 @@ export function allowaccessRules(intf: FgInterface, ctx: ManagementContext): Rul
     for (const value of setting.values) {
       const service = value.toLowerCase();
       const flows = serviceFlows(service, family, ctx.global);
-      const trusted = ADMIN_PORTS[service] ? trustedHosts(ctx.admins, family) : undefined;
+      const trusted = ADMIN_PORTS.get(service) ? trustedHosts(ctx.admins, family) : undefined;
       const scope = trusted && `administrator logins only from the trusted hosts ${trusted.toString()}`;
       out.push({
         id: `${intf.name}/${setting.key}@${setting.line}/${service}`,
@@ -61,10 +62,10 @@ export function allowaccessRules(intf: FgInterface, ctx: ManagementContext): Rul
 
 /** The protocol and port of a service; undefined when edge-audit does not know them. */
 function serviceFlows(service: string, family: Family, global: HasSettings): Partial<HeaderSpace> | undefined {
-  const admin = ADMIN_PORTS[service];
+  const admin = ADMIN_PORTS.get(service);
   if (admin) return { proto: Protocols.only(6), dport: Ports.range(Number(valueOf(global, admin[0]) ?? admin[1])) };
   if (service === 'ping') return { proto: Protocols.only(PING[family][0]), dport: Ports.range(PING[family][1]) };
-  const fixed = FIXED[service];
+  const fixed = FIXED.get(service);
   return fixed ? { proto: Protocols.only(fixed[0]), dport: Ports.range(fixed[1]) } : undefined;
 }
 

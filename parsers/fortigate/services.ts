@@ -16,6 +16,7 @@ import { mergeReasons } from './bounds.js';
 import { PREDEFINED_SERVICES } from './predefined.js';
 import { mergeAlong } from './spaces.js';
 import { ConfigError, parseTree, valueOf, valuesOf, type Entry } from './tree.js';
+import { keywords } from '../../src/model/keywords.js';
 
 /** What a service matches, as disjoint header spaces with any address; see bounds.ts for certain/possible. */
 export interface ServiceBounds {
@@ -30,7 +31,7 @@ export interface ServiceTables {
 }
 
 const ANY_SERVICE: readonly HeaderSpace[] = [headerSpace({})];
-const PORTED: Readonly<Record<string, number>> = { 'tcp-portrange': 6, 'udp-portrange': 17, 'sctp-portrange': 132 };
+const PORTED = keywords<number>({ 'tcp-portrange': 6, 'udp-portrange': 17, 'sctp-portrange': 132 });
 const PROXY_PROTOCOLS = new Set(['HTTP', 'FTP', 'CONNECT', 'SOCKS-TCP', 'SOCKS-UDP', 'ALL']);
 
 let predefined: ServiceTables | undefined;
@@ -110,7 +111,7 @@ function custom(entry: Entry): ServiceBounds {
   let spaces: HeaderSpace[];
   switch (protocol) {
     case 'TCP/UDP/SCTP':
-      spaces = Object.entries(PORTED).flatMap(([key, proto]) => valuesOf(entry, key).map((item) => portItem(entry, key, item, proto)));
+      spaces = [...PORTED].flatMap(([key, proto]) => valuesOf(entry, key).map((item) => portItem(entry, key, item, proto)));
       break;
     case 'ICMP':
     case 'ICMP6':

@@ -15,6 +15,7 @@ import { headerSpace, intersectFlows, PORT_MAX, Ports, Protocols, subtractFlows,
 import { IntervalSet, type Interval } from '../../src/model/interval-set.js';
 import type { ServiceResolver } from './services.js';
 import { ConfigError, valueOf, valuesOf, type Entry } from './tree.js';
+import { keywords } from '../../src/model/keywords.js';
 
 interface Range {
   readonly lo: bigint;
@@ -49,7 +50,7 @@ export interface Vip {
   readonly reasons: readonly string[];
 }
 
-const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, sctp: 132, icmp: 1 };
+const PROTOCOLS = keywords<number>({ tcp: 6, udp: 17, sctp: 132, icmp: 1 });
 
 export interface VipContext {
   readonly services: ServiceResolver;
@@ -113,7 +114,7 @@ export function readVip(entry: Entry, ctx: VipContext): Vip {
 
 function readPortForward(entry: Entry, reasons: string[]): PortForward {
   const protocol = valueOf(entry, 'protocol') ?? 'tcp';
-  const proto = PROTOCOLS[protocol];
+  const proto = PROTOCOLS.get(protocol);
   if (proto === undefined) throw new ConfigError(entry.line, `VIP "${entry.name}": unknown protocol "${protocol}"`);
   const extText = valueOf(entry, 'extport') ?? '0';
   const ext = portRange(entry, 'extport', extText);

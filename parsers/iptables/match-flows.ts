@@ -11,6 +11,7 @@ import { NumberCache, TextCache } from '../caches.js';
 import { parseAddressText } from '../address-text.js';
 import type { IptablesRule, MatchModule, ModuleOption } from './rule-options.js';
 import { displayWord } from './tokenize.js';
+import { keywords } from '../../src/model/keywords.js';
 
 /** A rule iptables-restore itself would refuse; the caller adds the file and line. */
 export class MatchError extends Error {}
@@ -103,7 +104,7 @@ const TCP_FLAGS: ReadonlyMap<string, number> = new Map([
 const OPENING_SYNS = [0x02, 0x02 | 0x40 | 0x80];
 
 /** Hints for modules whose input is outside the export, appended to the uncertainty reason. */
-const MODULE_HINTS: Readonly<Record<string, string>> = {
+const MODULE_HINTS = keywords<string>({
   set: 'the ipset members are not in iptables-save output',
   addrtype: "the device's own addresses are not in iptables-save output",
   limit: 'it depends on the traffic rate',
@@ -113,7 +114,7 @@ const MODULE_HINTS: Readonly<Record<string, string>> = {
   time: 'it depends on the time of day',
   mark: 'it depends on marks set elsewhere',
   connmark: 'it depends on marks set elsewhere',
-};
+});
 
 /** Converts the match part of a rule; throws MatchError for values iptables would refuse. */
 export function convertMatch(rule: IptablesRule, ctx: FamilyContext): ConvertedMatch {
@@ -489,7 +490,7 @@ function moduleText(module: MatchModule, options: readonly ModuleOption[]): stri
 }
 
 function notModelledReason(module: MatchModule, options: readonly ModuleOption[]): string {
-  const hint = MODULE_HINTS[module.name];
+  const hint = MODULE_HINTS.get(module.name);
   return `match "${moduleText(module, options)}" is not modelled${hint ? ` (${hint})` : ''}`;
 }
 

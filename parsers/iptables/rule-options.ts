@@ -10,6 +10,8 @@
  * the way iptables reads them.
  */
 
+import { keywords } from '../../src/model/keywords.js';
+
 export interface Negatable {
   readonly value: string;
   readonly negated: boolean;
@@ -127,7 +129,7 @@ const ARITY: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map(
 );
 
 /** The protocol match iptables loads for `-p NAME` options given without `-m`. */
-const PROTOCOL_MODULE: Readonly<Record<string, string>> = {
+const PROTOCOL_MODULE = keywords<string>({
   tcp: 'tcp',
   '6': 'tcp',
   udp: 'udp',
@@ -142,7 +144,7 @@ const PROTOCOL_MODULE: Readonly<Record<string, string>> = {
   icmpv6: 'icmp6',
   icmp6: 'icmp6',
   '58': 'icmp6',
-};
+});
 
 /** The generic options, by every spelling iptables accepts, under their short name. */
 type Generic = '-s' | '-d' | '-p' | '-i' | '-o' | '-m' | '-j' | '-g' | '-f' | '-4' | '-6' | '-c';
@@ -325,7 +327,7 @@ class RuleReader {
       // iptables lets the protocol's match claim its options without `-m` (`-p tcp --dport 22`),
       // and also after another known module (`-p tcp -m multiport --dports 80 --sport 1024:`).
       const p = this.protocol;
-      const proto = p && !p.negated ? PROTOCOL_MODULE[p.value.toLowerCase()] : undefined;
+      const proto = p && !p.negated ? PROTOCOL_MODULE.get(p.value.toLowerCase()) : undefined;
       const protoArity = proto ? ARITY.get(proto)?.get(word) : undefined;
       if (proto && protoArity !== undefined && (!owner || owner.arity)) {
         let module = this.matches.find((m) => m.name === proto);

@@ -18,14 +18,15 @@ import { LineIndex } from './line-index.js';
 import type { SourceRef, WindowsFormatReader, WindowsPolicy, WindowsProfileName, WindowsProfileSettings, WindowsRule } from './model.js';
 import { isRuleString, ruleFromFields, RuleStringError } from './rule-string.js';
 import { readXmlDocument, XmlSyntaxError, type XmlElement } from './xml-document.js';
+import { keywords } from '../../src/model/keywords.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Diagnostic = WindowsPolicy['diagnostics'][number];
 
 const FIREWALL_NS = 'http://www.microsoft.com/GroupPolicy/Settings/WindowsFirewall';
 const BASE_NS = 'http://www.microsoft.com/GroupPolicy/Settings/Base';
-const RULE_ELEMENTS: Readonly<Record<string, WindowsRule['direction']>> = { InboundFirewallRules: 'in', OutboundFirewallRules: 'out' };
-const PROFILE_ELEMENTS: Readonly<Record<string, WindowsProfileName>> = { DomainProfile: 'Domain', PrivateProfile: 'Private', PublicProfile: 'Public' };
+const RULE_ELEMENTS = keywords<WindowsRule['direction']>({ InboundFirewallRules: 'in', OutboundFirewallRules: 'out' });
+const PROFILE_ELEMENTS = keywords<WindowsProfileName>({ DomainProfile: 'Domain', PrivateProfile: 'Private', PublicProfile: 'Public' });
 
 /** The root element, after an optional XML declaration and comments, and a Group Policy namespace near it. */
 const ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?(GPO|report|Rsop)[\s>/]/;
@@ -97,7 +98,7 @@ class ReportReading {
 
   private document(): XmlElement {
     try {
-      return readXmlDocument(this.input.text, Object.keys(RULE_ELEMENTS));
+      return readXmlDocument(this.input.text, [...RULE_ELEMENTS.keys()]);
     } catch (e) {
       if (e instanceof XmlSyntaxError) throw new ParseError(this.input.file, this.lines.lineAt(e.offset), e.message);
       throw e;
@@ -130,8 +131,8 @@ class ReportReading {
       for (const element of extension.children) {
         if (element.ns !== FIREWALL_NS) continue;
         this.firewallElements++;
-        const direction = RULE_ELEMENTS[element.local];
-        const profile = PROFILE_ELEMENTS[element.local];
+        const direction = RULE_ELEMENTS.get(element.local);
+        const profile = PROFILE_ELEMENTS.get(element.local);
         if (direction) this.readRule(element, direction, prefixIds ? source.name : undefined);
         else if (profile) this.readProfile(element, profile, source.name);
         else if (element.local === 'ConnectionSecurityRules' || element.local === 'MainModeRules' || element.local === 'CryptoSets')

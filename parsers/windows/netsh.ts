@@ -9,6 +9,7 @@ import type { ExportFile } from '../index.js';
 import { ParseError } from '../parse-error.js';
 import { withoutAny } from './powershell.js';
 import { WINDOWS_PROFILES, type WindowsFormatReader, type WindowsPolicy, type WindowsProfileName, type WindowsRule } from './model.js';
+import { keywords } from '../../src/model/keywords.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -19,11 +20,11 @@ const NO_RULES = 'No rules match the specified criteria.';
 /** How far into the output detect looks for the first rule block. */
 const DETECT_LINES = 40;
 
-const ACTIONS: Readonly<Record<string, WindowsRule['action']>> = { allow: 'allow', block: 'block', bypass: 'allow-bypass' };
-const DIRECTIONS: Readonly<Record<string, WindowsRule['direction']>> = { in: 'in', out: 'out' };
-const YES_NO: Readonly<Record<string, boolean>> = { yes: true, no: false };
+const ACTIONS = keywords<WindowsRule['action']>({ allow: 'allow', block: 'block', bypass: 'allow-bypass' });
+const DIRECTIONS = keywords<WindowsRule['direction']>({ in: 'in', out: 'out' });
+const YES_NO = keywords<boolean>({ yes: true, no: false });
 /** `Edge traversal:` values: anything but No lets unsolicited traffic through NAT traversal, at least sometimes. */
-const EDGE_TRAVERSAL: Readonly<Record<string, boolean>> = { no: false, yes: true, 'defer to application': true, 'defer to user': true };
+const EDGE_TRAVERSAL = keywords<boolean>({ no: false, yes: true, 'defer to application': true, 'defer to user': true });
 /** Keys that describe the rule or where it came from without changing what it matches. */
 const DESCRIPTIVE_KEYS: ReadonlySet<string> = new Set(['Grouping', 'Rule source']);
 
@@ -106,9 +107,9 @@ function ruleBlocks(lines: readonly string[], file: string): RuleBlock[] {
 function blockRule(block: RuleBlock, file: string): WindowsRule {
   const field = (key: string) => block.fields.get(key);
   const value = (key: string) => field(key)?.value;
-  const required = <T>(key: string, values: Readonly<Record<string, T>>): T => {
+  const required = <T>(key: string, values: ReadonlyMap<string, T>): T => {
     const v = value(key);
-    const known = v === undefined ? undefined : values[v.toLowerCase()];
+    const known = v === undefined ? undefined : values.get(v.toLowerCase());
     if (known === undefined) throw new ParseError(file, field(key)?.line ?? block.line, v === undefined ? `rule "${block.name}" has no ${key}` : `${key}: unknown value "${v}"`);
     return known;
   };

@@ -25,6 +25,7 @@ import {
   type WindowsProfileSettings,
   type WindowsRule,
 } from './model.js';
+import { keywords } from '../../src/model/keywords.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Diagnostic = WindowsPolicy['diagnostics'][number];
@@ -278,8 +279,8 @@ interface PsRecord {
   readonly source: SourceRef;
 }
 
-const DIRECTIONS: Readonly<Record<string, WindowsRule['direction']>> = { inbound: 'in', in: 'in', '1': 'in', outbound: 'out', out: 'out', '2': 'out' };
-const ACTIONS: Readonly<Record<string, WindowsRule['action']>> = {
+const DIRECTIONS = keywords<WindowsRule['direction']>({ inbound: 'in', in: 'in', '1': 'in', outbound: 'out', out: 'out', '2': 'out' });
+const ACTIONS = keywords<WindowsRule['action']>({
   allow: 'allow',
   '2': 'allow',
   allowbypass: 'allow-bypass',
@@ -287,14 +288,14 @@ const ACTIONS: Readonly<Record<string, WindowsRule['action']>> = {
   '3': 'allow-bypass',
   block: 'block',
   '4': 'block',
-};
+});
 /** NetSecurity.Enabled, a rule's state: 1 True, 2 False. */
-const RULE_ENABLED: Readonly<Record<string, boolean>> = { true: true, yes: true, '1': true, false: false, no: false, '2': false };
+const RULE_ENABLED = keywords<boolean>({ true: true, yes: true, '1': true, false: false, no: false, '2': false });
 /** NetSecurity.GpoBoolean, a profile's Enabled: 0 False, 1 True, 2 NotConfigured (undefined: Windows' default). */
-const PROFILE_ENABLED: Readonly<Record<string, boolean | undefined>> = { true: true, '1': true, false: false, '0': false, notconfigured: undefined, '2': undefined };
+const PROFILE_ENABLED = keywords<boolean | undefined>({ true: true, '1': true, false: false, '0': false, notconfigured: undefined, '2': undefined });
 /** NetSecurity.Action, a profile's default action: 0 NotConfigured, 2 Allow, 4 Block. */
-const DEFAULT_ACTIONS: Readonly<Record<string, 'allow' | 'block' | undefined>> = { allow: 'allow', '2': 'allow', block: 'block', '4': 'block', notconfigured: undefined, '0': undefined };
-const EDGE_TRAVERSAL: Readonly<Record<string, boolean>> = { block: false, '0': false, allow: true, '1': true, defertouser: true, '2': true, defertoapp: true, '3': true };
+const DEFAULT_ACTIONS = keywords<'allow' | 'block' | undefined>({ allow: 'allow', '2': 'allow', block: 'block', '4': 'block', notconfigured: undefined, '0': undefined });
+const EDGE_TRAVERSAL = keywords<boolean>({ block: false, '0': false, allow: true, '1': true, defertouser: true, '2': true, defertoapp: true, '3': true });
 const PROFILE_FLAGS: readonly [WindowsProfileName, number][] = [['Domain', 1], ['Private', 2], ['Public', 4]];
 const INTERFACE_TYPE_FLAGS: readonly [string, number][] = [['Wired', 1], ['Wireless', 2], ['RemoteAccess', 4]];
 
@@ -513,10 +514,10 @@ class PsExportReading {
     return [...out];
   }
 
-  private enumValue<T>(record: PsRecord, column: string, values: Readonly<Record<string, T>>): T {
+  private enumValue<T>(record: PsRecord, column: string, values: ReadonlyMap<string, T>): T {
     const t = (this.text(record, column) ?? '').toLowerCase();
-    if (!(t in values)) throw this.unknownValue(record, column, this.text(record, column) ?? '');
-    return values[t] as T;
+    if (!values.has(t)) throw this.unknownValue(record, column, this.text(record, column) ?? '');
+    return values.get(t) as T;
   }
 
   private unknownValue(record: PsRecord, column: string, value: string): ParseError {
@@ -537,25 +538,27 @@ export function withoutAny(values: string[]): string[] {
   return values.length === 1 && /^any$/i.test(values[0]!) ? [] : values;
 }
 
+/** Lower-case column names → how PowerShell spells the property, where it is not just capitalized. */
+const COLUMN_NAMES = keywords<string>({
+  localaddress: 'LocalAddress',
+  remoteaddress: 'RemoteAddress',
+  remotemachine: 'RemoteMachine',
+  remoteuser: 'RemoteUser',
+  localport: 'LocalPort',
+  remoteport: 'RemotePort',
+  edgetraversalpolicy: 'EdgeTraversalPolicy',
+  icmptype: 'IcmpType',
+  interfacetype: 'InterfaceType',
+  interfacealias: 'InterfaceAlias',
+  overrideblockrules: 'OverrideBlockRules',
+  defaultinboundaction: 'DefaultInboundAction',
+  defaultoutboundaction: 'DefaultOutboundAction',
+  displayname: 'DisplayName',
+  instanceid: 'InstanceID',
+  localuser: 'LocalUser',
+});
+
 /** A lower-case column name as PowerShell spells the property. */
 function columnName(column: string): string {
-  const names: Readonly<Record<string, string>> = {
-    localaddress: 'LocalAddress',
-    remoteaddress: 'RemoteAddress',
-    remotemachine: 'RemoteMachine',
-    remoteuser: 'RemoteUser',
-    localport: 'LocalPort',
-    remoteport: 'RemotePort',
-    edgetraversalpolicy: 'EdgeTraversalPolicy',
-    icmptype: 'IcmpType',
-    interfacetype: 'InterfaceType',
-    interfacealias: 'InterfaceAlias',
-    overrideblockrules: 'OverrideBlockRules',
-    defaultinboundaction: 'DefaultInboundAction',
-    defaultoutboundaction: 'DefaultOutboundAction',
-    displayname: 'DisplayName',
-    instanceid: 'InstanceID',
-    localuser: 'LocalUser',
-  };
-  return names[column] ?? column.charAt(0).toUpperCase() + column.slice(1);
+  return COLUMN_NAMES.get(column) ?? column.charAt(0).toUpperCase() + column.slice(1);
 }

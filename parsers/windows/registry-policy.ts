@@ -11,6 +11,7 @@
 import { ParseError } from '../parse-error.js';
 import type { SourceRef, WindowsPolicy, WindowsProfileName, WindowsProfileSettings, WindowsRule } from './model.js';
 import { parseRuleString, RuleStringError } from './rule-string.js';
+import { keywords } from '../../src/model/keywords.js';
 
 export type Store = 'policy' | 'local';
 
@@ -70,7 +71,7 @@ export function firewallKey(fullKey: string): { store: Store; path: string } | u
   return undefined;
 }
 
-const PROFILE_KEYS: Readonly<Record<string, WindowsProfileName>> = { domainprofile: 'Domain', privateprofile: 'Private', publicprofile: 'Public' };
+const PROFILE_KEYS = keywords<WindowsProfileName>({ domainprofile: 'Domain', privateprofile: 'Private', publicprofile: 'Public' });
 
 /** Profile settings that do not change which flows pass (notifications, logging, stealth mode, IPsec merge). */
 const IGNORED_PROFILE_VALUES = new Set([
@@ -159,7 +160,7 @@ function profileKeyMap(values: readonly RegistryValue[]): (store: Store, key: st
   const policyKeys = new Set(values.filter((v) => v.store === 'policy').map((v) => v.path.toLowerCase().split('\\')[0]));
   const legacyStandard = !policyKeys.has('privateprofile') && !policyKeys.has('publicprofile');
   return (store, key) => {
-    if (key in PROFILE_KEYS) return [PROFILE_KEYS[key]!];
+    if (PROFILE_KEYS.has(key)) return [PROFILE_KEYS.get(key)!];
     if (key !== 'standardprofile') return [];
     if (store === 'local') return ['Private'];
     return legacyStandard ? ['Private', 'Public'] : [];
@@ -223,7 +224,7 @@ function skipReason(first: string, rest: readonly string[], key: string): { leve
   if (first === 'standardprofile' && rest.length === 0) {
     return { level: 'info', message: 'Group Policy StandardProfile settings do not apply where PrivateProfile or PublicProfile exists ([MS-GPFAS] 2.2.3)' };
   }
-  if (first in PROFILE_KEYS || first === 'standardprofile') {
+  if (PROFILE_KEYS.has(first) || first === 'standardprofile') {
     if (rest[0] === 'logging') return undefined;
     return { level: 'warning', message: 'legacy program and port exceptions (AuthorizedApplications, GloballyOpenPorts) are not read' };
   }

@@ -5,6 +5,7 @@
  * versioned keys (`LPort2_10`, `RA42`, `TTK2_22`, `Security2`) extend their base key.
  */
 import type { SourceRef, WindowsProfileName, WindowsRule } from './model.js';
+import { keywords } from '../../src/model/keywords.js';
 
 export class RuleStringError extends Error {}
 
@@ -14,14 +15,14 @@ export function isRuleString(text: string): boolean {
   return RULE_STRING.test(text);
 }
 
-const PROFILES: Readonly<Record<string, WindowsProfileName | 'any'>> = { domain: 'Domain', private: 'Private', public: 'Public', any: 'any' };
-const ACTIONS: Readonly<Record<string, WindowsRule['action']>> = { allow: 'allow', block: 'block', bypass: 'allow-bypass' };
+const PROFILES = keywords<WindowsProfileName | 'any'>({ domain: 'Domain', private: 'Private', public: 'Public', any: 'any' });
+const ACTIONS = keywords<WindowsRule['action']>({ allow: 'allow', block: 'block', bypass: 'allow-bypass' });
 
 /** Keys that carry nothing about which flows the rule matches or whether it applies. */
 const IGNORED: ReadonlySet<string> = new Set(['embedctxt', 'skipver', 'lsm', 'pcross']);
 
 /** How [MS-GPFAS] spells the single-valued keys, for messages (keys are read case-insensitively). */
-const SPELLING: Readonly<Record<string, string>> = {
+const SPELLING = keywords<string>({
   action: 'Action',
   dir: 'Dir',
   active: 'Active',
@@ -34,7 +35,7 @@ const SPELLING: Readonly<Record<string, string>> = {
   edge: 'Edge',
   lom: 'LOM',
   authbypassout: 'AuthByPassOut',
-};
+});
 
 /**
  * A rule string → the vendor model. `valueName` is the registry value the string is stored under (the rule id);
@@ -67,12 +68,12 @@ export function ruleFromFields(fields: readonly (readonly [key: string, value: s
 }
 
 function ruleOf(f: Fields, source: SourceRef, valueName: string | undefined): WindowsRule {
-  const action = ACTIONS[f.one('action')?.toLowerCase() ?? ''];
+  const action = ACTIONS.get(f.one('action')?.toLowerCase() ?? '');
   if (!action) throw new RuleStringError('rule has no valid Action (Allow, Block or ByPass)');
   const dir = f.one('dir')?.toLowerCase();
   if (dir !== 'in' && dir !== 'out') throw new RuleStringError('rule has no valid Dir (In or Out)');
   const profiles = f.take('profile').map((p) => {
-    const profile = PROFILES[p.toLowerCase()];
+    const profile = PROFILES.get(p.toLowerCase());
     if (!profile) throw new RuleStringError(`unknown profile "${p}"`);
     return profile;
   });
@@ -170,7 +171,7 @@ class Fields {
       return v;
     }
     const all = this.take(base);
-    if (all.some((x) => x !== all[0])) throw new RuleStringError(`${SPELLING[base] ?? base} is given twice with different values (${[...new Set(all)].join(', ')})`);
+    if (all.some((x) => x !== all[0])) throw new RuleStringError(`${SPELLING.get(base) ?? base} is given twice with different values (${[...new Set(all)].join(', ')})`);
     return all[0];
   }
 
@@ -178,7 +179,7 @@ class Fields {
     const v = this.one(base);
     if (v === undefined) return false;
     const upper = v.toUpperCase();
-    if (upper !== 'TRUE' && upper !== 'FALSE') throw new RuleStringError(`${SPELLING[base] ?? base}=${v} is not TRUE or FALSE`);
+    if (upper !== 'TRUE' && upper !== 'FALSE') throw new RuleStringError(`${SPELLING.get(base) ?? base}=${v} is not TRUE or FALSE`);
     return upper === 'TRUE';
   }
 

@@ -16,6 +16,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { lastAtOrBelow, LineIndex } from './line-index.js';
+import { keywords } from '../../src/model/keywords.js';
 
 export interface XmlElement {
   /** The name as written, with its prefix. */
@@ -60,12 +61,38 @@ export function readXmlDocument(text: string, flatNames: readonly string[]): Xml
     ignorePiTags: true,
     htmlEntities: true, // for XML's character references (&#233;); Windows writes no HTML entity
     captureMetaData: true,
+    onDangerousProperty: (name) => {
+      throw new ReservedNameError(name);
+    },
   });
-  const nodes = parser.parse(skeleton.text) as OrderedNode[];
+  const nodes = parseNodes(parser, skeleton);
   const root = nodes.find((n) => elementName(n) !== undefined);
   if (!root) throw new XmlSyntaxError('no root element', 0);
   const resolver = new Resolver(text, skeleton, new Map(runs.map((r) => [r.members[0]!.start, r])));
   return resolver.elements(root, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]))[0]!;
+}
+
+/** An element or attribute named like an Object.prototype member (`toString`), which the parser will not hold. */
+class ReservedNameError extends Error {
+  constructor(readonly reserved: string) {
+    super(`"${reserved}" is a reserved name`);
+  }
+}
+
+/**
+ * The parsed nodes. fast-xml-parser refuses names such as `constructor` or `__proto__` (its own Error) and hands
+ * `toString`-like ones to onDangerousProperty: no Windows export uses them, so they are a syntax error at the name.
+ */
+function parseNodes(parser: XMLParser, skeleton: Skeleton): OrderedNode[] {
+  try {
+    return parser.parse(skeleton.text) as OrderedNode[];
+  } catch (e) {
+    const reserved = e instanceof ReservedNameError ? e.reserved : /^\[SECURITY\] Invalid name: "([^"]*)"/.exec(e instanceof Error ? e.message : '')?.[1];
+    if (reserved === undefined) throw e;
+    const name = reserved.replace(/[^\w]/g, '\\$&');
+    const at = new RegExp(`</?${name}[\\s/>]|\\s${name}\\s*=\\s*["']`).exec(skeleton.text)?.index ?? 0;
+    throw new XmlSyntaxError(`"${reserved}" is not an element or attribute name a Windows export uses`, skeleton.originalOffset(at));
+  }
 }
 
 // ---- flat elements ---------------------------------------------------------------------------------------
@@ -139,7 +166,7 @@ function closeAt(text: string, terminator: string, from: number): number {
 }
 
 const ENTITY = /&(?:(lt|gt|amp|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g;
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const NAMED_ENTITIES = keywords<string>({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" });
 const [LT, GT, SLASH, COLON] = ['<', '>', '/', ':'].map((c) => c.charCodeAt(0)) as [number, number, number, number];
 
 function isSpace(c: number): boolean {
@@ -214,7 +241,7 @@ function decodeText(raw: string): string | undefined {
   if (!raw.includes('&')) return raw;
   if (raw.replace(ENTITY, '').includes('&')) return undefined;
   return raw.replace(ENTITY, (_m, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
-    name ? NAMED_ENTITIES[name]! : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
+    name ? NAMED_ENTITIES.get(name)! : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
   );
 }
 

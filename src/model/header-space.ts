@@ -1,11 +1,12 @@
 import { AddressSet, type Family } from './address-set.js';
 import { IntervalSet } from './interval-set.js';
+import { keywords } from './keywords.js';
 
 export const PORT_MAX = 65535n;
 export const PROTOCOL_MAX = 255n;
 
 /** IANA protocol numbers for the names firewalls print. */
-const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
+const PROTOCOL_NUMBERS = keywords<number>({
   icmp: 1,
   igmp: 2,
   tcp: 6,
@@ -19,7 +20,7 @@ const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
   ospf: 89,
   sctp: 132,
   udplite: 136,
-};
+});
 
 const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map([
   [1, 'icmp'],
@@ -44,7 +45,7 @@ export function protocolNumber(name: string): number | undefined {
     const n = Number(lower);
     return n <= 255 ? n : undefined;
   }
-  return PROTOCOL_NUMBERS[lower];
+  return PROTOCOL_NUMBERS.get(lower);
 }
 
 export function protocolName(n: number): string {
