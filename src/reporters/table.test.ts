@@ -1,11 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureReport } from '../../test/helpers/fixtures.js';
 import { waived } from '../../test/helpers/reports.js';
-import { formatTable } from './table.js';
+import { auditDevice } from '../audit/audit.js';
+import { loadPacks } from '../policy/load-packs.js';
+import { buildReport } from '../report/report.js';
+import { loadedProfile } from '../../test/helpers/windows.js';
+import { parseDevice, table } from '../../test/helpers/fortigate.js';
+import { fitCell, formatTable } from './table.js';
 
 const gap = fixtureReport(['network-firewall/gap.rules', 'network-firewall/exposed-23456.rules']);
 
+/** The table of a FortiGate whose one Internet policy names `n` address objects: its evidence line grows with `n`. */
+function manyObjectsTable(n: number): string {
+  const names = Array.from({ length: n }, (_, i) => `"h${i}"`);
+  const config = [
+    table('system interface', ['"wan1"', ['vdom "root"', 'ip 203.0.113.2 255.255.255.0', 'role wan']], ['"dmz"', ['vdom "root"', 'ip 172.16.10.1 255.255.255.0', 'role dmz']]),
+    table('firewall address', ...names.map((name, i): [string, string[]] => [name, [`subnet 198.51.${i >> 7}.${(i & 127) * 2 + 1} 255.255.255.255`]])),
+    table('firewall policy', ['1', ['srcintf "wan1"', 'dstintf "dmz"', 'srcaddr "all"', `dstaddr ${names.join(' ')}`, 'action accept', 'schedule "always"', 'service "ALL"']]),
+  ].join('\n');
+  const profile = loadedProfile({
+    name: 'many objects',
+    deviceRole: 'network-firewall',
+    roles: { 'access-edge': ['198.51.0.1', '198.51.0.3'], 'edge-internal': ['10.10.1.10'], 'front-end': ['10.20.0.0/24'] },
+    interfaces: { wan1: 'internet', dmz: 'edge-external' },
+    features: { xmppFederation: true, sipFederation: true, publicIm: false, remoteUsers: true },
+  });
+  return formatTable(buildReport([auditDevice(parseDevice(config), profile, loadPacks())], '0.0.0-test'));
+}
+
 describe('formatTable', () => {
+  it('shows a bounded part of a long cell, so its size does not grow with the rule (cli-table3 is quadratic in a line)', () => {
+    const small = manyObjectsTable(30);
+    const large = manyObjectsTable(300);
+    expect(large).toMatch(/set dstaddr "h0" "h1"/);
+    expect(large).toMatch(/… \(\d+ more\s+│?\s*characters\)/);
+    // 300 names make a 2,000-character evidence line: shown cut, the table is no longer than with 30.
+    expect(large.split('\n').length).toBeLessThanOrEqual(small.split('\n').length + 10);
+  });
+
+  it('cuts long lines and many lines of a cell, and says how much it left out', () => {
+    expect(fitCell('short\nlines')).toBe('short\nlines');
+    const cut = fitCell(`${'x'.repeat(1000)}\n${Array.from({ length: 99 }, (_, i) => `line ${i}`).join('\n')}`).split('\n');
+    expect(cut[0]).toBe(`${'x'.repeat(240)}… (760 more characters)`);
+    expect(cut).toHaveLength(41);
+    expect(cut[40]).toBe('… (60 more lines)');
+    expect(fitCell(`${'x'.repeat(239)}😀${'y'.repeat(10)}`).split('…')[0]).toBe('x'.repeat(239));
+  });
+
   it('colours statuses and severities only when asked to, and is otherwise the same text', () => {
     const plain = formatTable(gap);
     const coloured = formatTable(gap, { color: true });

@@ -18,6 +18,28 @@ function statusCell(r: ReportRequirement, paint: (code: string, text: string) =>
 }
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '1;31', high: '31', medium: '33', low: '36', info: '2' };
 
+/**
+ * The most of a cell's text the table shows: characters a line, lines a cell. cli-table3 wraps and truncates a line by
+ * measuring it again for each character it drops, which is quadratic in the line's length (a FortiGate policy naming
+ * 300 address objects took minutes); cut first, a cell costs at most a bounded amount and the table is linear in the
+ * report. What is cut is said, with the count; the JSON report holds the whole text.
+ */
+const CELL_LINE_LIMIT = 240;
+const CELL_LINES_LIMIT = 40;
+
+export function fitCell(text: string): string {
+  const lines = text.split('\n');
+  const shown = lines.slice(0, CELL_LINES_LIMIT).map((line) => (line.length > CELL_LINE_LIMIT ? `${cutAt(line, CELL_LINE_LIMIT)}… (${line.length - CELL_LINE_LIMIT} more characters)` : line));
+  if (lines.length > CELL_LINES_LIMIT) shown.push(`… (${lines.length - CELL_LINES_LIMIT} more lines)`);
+  return shown.join('\n');
+}
+
+/** The first `n` UTF-16 units of `line`, one fewer when the cut would split a surrogate pair. */
+function cutAt(line: string, n: number): string {
+  const code = line.charCodeAt(n - 1);
+  return line.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
+
 /** A terminal summary: the requirement matrix, the findings with their evidence, and what was not understood. */
 export function formatTable(report: Report, options: FormatOptions = { color: false }): string {
   const paint = (code: string, text: string) => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -26,7 +48,7 @@ export function formatTable(report: Report, options: FormatOptions = { color: fa
     out.push(`${inputName(input)}: ${input.vendor}, ${input.rules} rules, ${input.context.deviceRole}${input.context.profileFile ? `, profile ${input.context.profileFile}` : ', no profile (roles inferred)'}`);
     const matrix = new Table({ head: ['requirement', 'flow', 'status', 'why'], style: { head: [], border: [] }, wordWrap: true, colWidths: [54, 38, 18, 37] });
     for (const r of ofInput(report.requirements, input)) {
-      matrix.push([r.id, r.flow ? flowText(r.flow) : '', statusCell(r, paint), r.reason]);
+      matrix.push([fitCell(r.id), r.flow ? fitCell(flowText(r.flow)) : '', statusCell(r, paint), fitCell(r.reason)]);
     }
     out.push(matrix.toString(), `The Internet: ${input.context.internet.description}`);
     const inferred = input.context.inferences;
@@ -47,7 +69,7 @@ export function formatTable(report: Report, options: FormatOptions = { color: fa
       const evidence = f.evidence.map((e) => `${e.file}:${e.line} ${e.text}`).join('\n');
       const severity = paint(SEVERITY_COLOR[f.severity], f.severity) + (f.waiver ? `\n${f.waiver.status === 'active' ? 'waived' : 'waiver\nEXPIRED'}` : '');
       const about = [f.message, f.requirement && `[${f.requirement}]`, ruleSetsText(report, f), f.waiver && waiverText(f.waiver)].filter(Boolean).join('\n');
-      findings.push([severity, f.check, about, evidence]);
+      findings.push([severity, f.check, fitCell(about), fitCell(evidence)]);
     }
     out.push(findings.toString());
   }
