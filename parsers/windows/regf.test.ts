@@ -57,4 +57,45 @@ describe('readHive', () => {
     buf.writeUInt32LE(root, 4096 + list + 4 + 4);
     expect(() => readHive(buf)).toThrow(/reached twice/);
   });
+
+  it('refuses keys that share one values list, instead of reading it again for each (work would multiply)', () => {
+    // 200 keys, each listing the same 200 values: read per reference, 40,000 values from a file of a few KiB.
+    const values = Array.from({ length: 200 }, (_, k) => sz(`v${k}`, 'shared value data'));
+    const buf = buildHive({ name: 'root', keys: Array.from({ length: 200 }, (_, k) => ({ name: `K${k}`, values: k === 0 ? values : [dword('n', k)] })) });
+    const first = subkeys(buf, buf.readUInt32LE(36))[0]!;
+    for (const key of subkeys(buf, buf.readUInt32LE(36)).slice(1)) {
+      buf.writeUInt32LE(200, 4096 + key + 4 + 36);
+      buf.writeUInt32LE(buf.readUInt32LE(4096 + first + 4 + 40), 4096 + key + 4 + 40);
+    }
+    expect(() => readHive(buf)).toThrow(/^values list at offset 0x[0-9a-f]+ is reached twice \(a loop, or a cell shared between keys or values\)$/);
+  });
+
+  it('refuses big data whose segments are one cell listed again and again', () => {
+    const buf = buildHive({ name: 'root', values: [sz('long', 'x'.repeat(20000))] });
+    const db = dataOffset(buf);
+    const list = buf.readUInt32LE(4096 + db + 4 + 4);
+    buf.writeUInt32LE(buf.readUInt32LE(4096 + list + 4), 4096 + list + 4 + 4); // the second segment is the first
+    expect(() => readHive(buf)).toThrow(/^data segment at offset 0x[0-9a-f]+ is reached twice/);
+  });
+
+  it("refuses a value listed twice in its key's values list", () => {
+    const buf = buildHive({ name: 'root', values: [sz('a', 'first value'), sz('b', 'second value')] });
+    const root = buf.readUInt32LE(36);
+    const valueList = buf.readUInt32LE(4096 + root + 4 + 40);
+    const a = buf.readUInt32LE(4096 + valueList + 4);
+    buf.writeUInt32LE(a, 4096 + valueList + 4 + 4);
+    expect(() => readHive(buf)).toThrow(/^value at offset 0x[0-9a-f]+ is reached twice/);
+  });
 });
+
+/** The offsets of the key's sub keys, from its lh list. */
+function subkeys(buf: Buffer, key: number): number[] {
+  const list = 4096 + buf.readUInt32LE(4096 + key + 4 + 28) + 4;
+  return Array.from({ length: buf.readUInt16LE(list + 2) }, (_, k) => buf.readUInt32LE(list + 4 + k * 8));
+}
+
+/** The data offset of the root key's first value. */
+function dataOffset(buf: Buffer): number {
+  const valueList = buf.readUInt32LE(4096 + buf.readUInt32LE(36) + 4 + 40);
+  return buf.readUInt32LE(4096 + buf.readUInt32LE(4096 + valueList + 4) + 4 + 8);
+}

@@ -1,15 +1,25 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Device } from '../model/rule-graph.js';
 import type { SkippedFile } from '../report/report.js';
 import { detectParser, PARSERS, type ExportFile, type ParseOptions, type VendorParser } from '../../parsers/index.js';
 import { exportFromBytes } from '../../parsers/export-file.js';
 import type { LoadedProfile } from '../profile/site-profile.js';
+import { EXPORT_SIZE_LIMIT, readBounded, ReadError, readStandardInputBounded } from '../config/bounded-read.js';
 import { UsageError } from './usage-error.js';
 
 /** `-` on the command line: the export comes on standard input, and is named this in reports. */
 export const STDIN_ARGUMENT = '-';
 export const STDIN_NAME = '<stdin>';
+
+/** The export on standard input, refused once it is longer than an export may be. */
+export function readStandardInput(): Uint8Array {
+  try {
+    return readStandardInputBounded(EXPORT_SIZE_LIMIT);
+  } catch (err) {
+    throw cannotRead(STDIN_NAME, err);
+  }
+}
 
 /** The vendors `--vendor` may name: one per parser. */
 export const VENDORS: readonly string[] = PARSERS.map((p) => p.vendor);
@@ -114,9 +124,10 @@ export function readDevices(file: string, options: ParseOptions = {}): Device[] 
   return parser.parse(input, options);
 }
 
+/** A regular file of at most EXPORT_SIZE_LIMIT bytes: a FIFO, a device or a larger file is an error naming it. */
 function readExport(file: string): ExportFile {
   try {
-    return exportFromBytes(file, readFileSync(file));
+    return exportFromBytes(file, readBounded(file, EXPORT_SIZE_LIMIT));
   } catch (err) {
     throw cannotRead(file, err);
   }
@@ -131,6 +142,7 @@ function isDirectory(path: string): boolean {
 }
 
 function cannotRead(path: string, err: unknown): UsageError {
+  if (err instanceof ReadError) return new UsageError(`${path}: ${err.code === 'ENOENT' ? 'cannot read (no such file)' : err.message}`);
   const e = err as NodeJS.ErrnoException;
   return new UsageError(`${path}: cannot read (${e.code === 'ENOENT' ? 'no such file' : e.code ?? e.message})`);
 }

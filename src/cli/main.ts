@@ -12,7 +12,7 @@ import { FORMAT_NAMES, type FormatName } from '../reporters/index.js';
 import { WaiverError } from '../waivers/waivers.js';
 import { ParseError } from '../../parsers/index.js';
 import { runCheck } from './check-command.js';
-import { VENDORS } from './input.js';
+import { readStandardInput, VENDORS } from './input.js';
 import { runPolicies } from './policies-command.js';
 import { runTrace } from './trace-command.js';
 import { UsageError } from './usage-error.js';
@@ -80,7 +80,7 @@ program
       env: process.env,
       stdoutIsTty: process.stdout.isTTY === true,
       stderr: process.stderr,
-      readStdin: () => readFileSync(0),
+      readStdin: readStandardInput,
     });
     process.stdout.write(output);
     process.exitCode = exitCode;

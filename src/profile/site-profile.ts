@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJson } from '../config/json-file.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { AddressError, AddressSet } from '../model/address-set.js';
@@ -60,13 +61,7 @@ export function findProfile(configFile: string, cwd: string): string | undefined
 let validator: ValidateFunction<SiteProfile> | undefined;
 
 export function loadProfile(file: string): LoadedProfile {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new ProfileError(file, e.code === 'ENOENT' ? 'no such file' : `not valid JSON (${e.message})`);
-  }
+  const data = readJson(file, (problem) => new ProfileError(file, problem));
   validator ??= compileSchema<SiteProfile>('schemas/site-profile.schema.json');
   if (!validator(data)) throw new ProfileError(file, describeSchemaError(validator.errors));
   const internal = data.internalNetworks ? parseTerms(file, '/internalNetworks', data.internalNetworks) : undefined;
