@@ -36,6 +36,21 @@ describe('edge-audit check', () => {
     expect(run(['check', `${fw}/gap.rules`, '--format', 'json', '--fail-on', 'none']).code).toBe(0);
   });
 
+  it('orders findings by code points, so JSON and SARIF are the same under any locale ("aa" is after "z" in Danish)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-locale-'));
+    for (const name of ['z.rules', 'aa.rules']) copyFileSync(join(repo, fw, 'gap.rules'), join(dir, name));
+    copyFileSync(join(repo, fw, 'edge-audit.json'), join(dir, 'edge-audit.json'));
+    const under = (lang: string, format: string) =>
+      spawnSync(process.execPath, [bin, 'check', 'z.rules', 'aa.rules', '--format', format], { cwd: dir, encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: lang } }).stdout;
+    const danish = under('da_DK.UTF-8', 'json');
+    expect(danish).toBe(under('C', 'json'));
+    expect(under('da_DK.UTF-8', 'sarif')).toBe(under('C', 'sarif'));
+    const files = (JSON.parse(danish) as Report).findings.map((f) => f.file);
+    expect(files.length).toBeGreaterThan(1);
+    expect(files).toEqual([...files].sort());
+    expect(files[0]).toBe('aa.rules');
+  }, 60_000);
+
   it('gives byte-identical output for the same input', () => {
     const a = run(['check', `${fw}/any-service.rules`, '--format', 'json']).stdout;
     const b = run(['check', `${fw}/any-service.rules`, '--format', 'json']).stdout;
