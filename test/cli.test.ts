@@ -176,6 +176,23 @@ describe('edge-audit trace', () => {
     expect(t.rule.text).toContain('--dport 5269');
   });
 
+  it('refuses an interface an appliance export does not have (exit 2, one line); a host export takes any name', () => {
+    const packet = ['--src', '192.0.2.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5269'];
+    for (const [file, where] of [
+      ['fixtures/asa/asa9/compliant.cfg', ['--in', 'nosuch', '--out', 'dmz']],
+      ['fixtures/fortigate/central-nat/compliant.conf', ['--in', 'wan1', '--out', 'nosuch']],
+    ] as const) {
+      const r = run(['trace', file, ...packet, ...where]);
+      expect(r.code, file).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^edge-audit: --(in|out) nosuch: no such interface in .* \(known: .*dmz.*\)\n$/);
+    }
+    // iptables-save does not list the host's interfaces: one no rule names meets the chain policies.
+    const host = run(['trace', `${fw}/compliant.rules`, ...packet, '--in', 'eth9', '--out', 'eth1', '--json']);
+    expect(host.code).toBe(0);
+    expect(JSON.parse(host.stdout)).toMatchObject({ decision: 'deny', default: true });
+  }, 30_000);
+
   it('says whether each end is an Internet host as check defines it, and why not', () => {
     const spoofed = JSON.parse(run(['trace', `${fw}/well-built.rules`, '--src', '10.1.2.3', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5061', '--in', 'eth0', '--out', 'eth1', '--json']).stdout);
     expect(spoofed.decision).toBe('deny');
