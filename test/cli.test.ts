@@ -36,6 +36,21 @@ describe('edge-audit check', () => {
     expect(run(['check', `${fw}/gap.rules`, '--format', 'json', '--fail-on', 'none']).code).toBe(0);
   });
 
+  it('orders findings by code points, so JSON and SARIF are the same under any locale ("aa" is after "z" in Danish)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-audit-locale-'));
+    for (const name of ['z.rules', 'aa.rules']) copyFileSync(join(repo, fw, 'gap.rules'), join(dir, name));
+    copyFileSync(join(repo, fw, 'edge-audit.json'), join(dir, 'edge-audit.json'));
+    const under = (lang: string, format: string) =>
+      spawnSync(process.execPath, [bin, 'check', 'z.rules', 'aa.rules', '--format', format], { cwd: dir, encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: lang } }).stdout;
+    const danish = under('da_DK.UTF-8', 'json');
+    expect(danish).toBe(under('C', 'json'));
+    expect(under('da_DK.UTF-8', 'sarif')).toBe(under('C', 'sarif'));
+    const files = (JSON.parse(danish) as Report).findings.map((f) => f.file);
+    expect(files.length).toBeGreaterThan(1);
+    expect(files).toEqual([...files].sort());
+    expect(files[0]).toBe('aa.rules');
+  }, 60_000);
+
   it('gives byte-identical output for the same input', () => {
     const a = run(['check', `${fw}/any-service.rules`, '--format', 'json']).stdout;
     const b = run(['check', `${fw}/any-service.rules`, '--format', 'json']).stdout;
@@ -160,6 +175,23 @@ describe('edge-audit trace', () => {
     expect(lines[t.rule.line - 1]).toBe(t.rule.text);
     expect(t.rule.text).toContain('--dport 5269');
   });
+
+  it('refuses an interface an appliance export does not have (exit 2, one line); a host export takes any name', () => {
+    const packet = ['--src', '192.0.2.7', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5269'];
+    for (const [file, where] of [
+      ['fixtures/asa/asa9/compliant.cfg', ['--in', 'nosuch', '--out', 'dmz']],
+      ['fixtures/fortigate/central-nat/compliant.conf', ['--in', 'wan1', '--out', 'nosuch']],
+    ] as const) {
+      const r = run(['trace', file, ...packet, ...where]);
+      expect(r.code, file).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^edge-audit: --(in|out) nosuch: no such interface in .* \(known: .*dmz.*\)\n$/);
+    }
+    // iptables-save does not list the host's interfaces: one no rule names meets the chain policies.
+    const host = run(['trace', `${fw}/compliant.rules`, ...packet, '--in', 'eth9', '--out', 'eth1', '--json']);
+    expect(host.code).toBe(0);
+    expect(JSON.parse(host.stdout)).toMatchObject({ decision: 'deny', default: true });
+  }, 30_000);
 
   it('says whether each end is an Internet host as check defines it, and why not', () => {
     const spoofed = JSON.parse(run(['trace', `${fw}/well-built.rules`, '--src', '10.1.2.3', '--dst', '203.0.113.10', '--proto', 'tcp', '--dport', '5061', '--in', 'eth0', '--out', 'eth1', '--json']).stdout);

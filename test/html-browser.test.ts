@@ -36,12 +36,12 @@ describe.skipIf(!present)(`HTML report in Chromium${present ? '' : ` (skipped: n
     await browser?.close();
   });
 
-  async function open(javaScriptEnabled = true): Promise<Page> {
+  async function open(javaScriptEnabled = true, at = url): Promise<Page> {
     const page = await (await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } })).newPage();
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => r.url() !== url && problems.push(`request: ${r.url()}`));
-    await page.goto(url);
+    page.on('request', (r) => r.url() !== at && problems.push(`request: ${r.url()}`));
+    await page.goto(at);
     return page;
   }
 
@@ -61,6 +61,19 @@ describe.skipIf(!present)(`HTML report in Chromium${present ? '' : ` (skipped: n
     await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
     expect(statSync(join(dir, 'report.png')).size).toBeGreaterThan(10_000);
     expect(problems).toEqual([]);
+  }, 30_000);
+
+  it('loads a report with no finding without a script error, and prints it', async () => {
+    const clean = fixtureReport(['network-firewall/compliant.rules']);
+    expect(clean.findings).toEqual([]);
+    const cleanFile = join(dir, 'clean.html');
+    writeFileSync(cleanFile, formatHtml(clean));
+    const before = problems.length;
+    const page = await open(true, pathToFileURL(cleanFile).href);
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await expect(page.locator('#filter').count()).resolves.toBe(0);
+    expect(problems.slice(before)).toEqual([]);
   }, 30_000);
 
   it('expands a finding to its evidence', async () => {

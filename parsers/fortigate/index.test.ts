@@ -121,4 +121,12 @@ describe('fixtures', () => {
     }
     expect(devices.every((d) => d.diagnostics.every((x) => x.level === 'info'))).toBe(true);
   });
+  it.each(files)('%s with CR-only line ends: detected, and read to the same rules on the same lines', (name) => {
+    const text = readFileSync(join(root, name), 'utf8');
+    const cr = text.replace(/\r?\n/g, '\r');
+    expect(detect(cr)).toBe(true);
+    const origins = (t: string) => parseDevices(t, '').flatMap((d) => [...d.filters.values()].flatMap((f) => f.rules.map((r) => r.origin.line)));
+    expect(origins(cr)).toEqual(origins(text));
+    expect(origins(cr).length).toBeGreaterThan(0);
+  });
 });

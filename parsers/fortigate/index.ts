@@ -9,10 +9,12 @@ import type { ExportFile, VendorParser } from '../index.js';
 import { ParseError } from '../parse-error.js';
 import { readConfig } from './model.js';
 import { toDevices } from './to-device.js';
-import { ConfigError } from './tree.js';
+import { ConfigError, withLineFeeds } from './tree.js';
 
 /** How many lines `detect` reads at most. */
 const DETECT_LINES = 50;
+/** How many characters `detect` reads at most. */
+const DETECT_CHARS = 64 * 1024;
 const STATEMENT = /^\s*(config|edit|set|unset|append|select|unselect|next|end)(\s|$)/;
 
 export const fortigateParser: VendorParser = {
@@ -24,7 +26,9 @@ export const fortigateParser: VendorParser = {
    * followed by another FortiOS statement (`show` output). iptables-save starts with `*table` or its own `#` header
    * and Cisco configurations never open a `config` block, so neither is claimed.
    */
-  detect({ text }: ExportFile): boolean {
+  detect({ text: whole }: ExportFile): boolean {
+    // CR-only line ends are read as line breaks, as parseTree does; the first lines are all detect needs.
+    const text = withLineFeeds(whole.slice(0, DETECT_CHARS));
     let pos = 0;
     const statements: string[] = [];
     for (let k = 0; k < DETECT_LINES && pos < text.length && statements.length < 2; k++) {

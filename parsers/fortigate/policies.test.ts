@@ -202,6 +202,22 @@ describe('policies and VIPs', () => {
     expect(holds(ruleOf(d, 'policy/2'), { src: '198.51.100.7', dst: '203.0.113.10', dport: 443 })).toBe(true);
   });
 
+  it('carry a VIP group member that is undefined or the group itself as a warning and an uncertain match, not a narrower one', () => {
+    const group = (members: string) => `\nconfig firewall vipgrp\n    edit "pub"\n        set interface "wan1"\n        set member ${members}\n    next\nend`;
+    const clean = parse(`${ADDRESSES}${VIPS}${group('"vip-ae1"')}\n${policies(['1', accept('all', 'pub', '"HTTPS"')])}`);
+    expect(ruleOf(clean, 'policy/1').uncertain).toEqual([]);
+    for (const [member, why] of [['"nope"', /"nope", which is not a VIP defined in the export/], ['"pub"', /"pub", which is the group itself/]] as const) {
+      const d = parse(`${ADDRESSES}${VIPS}${group(`"vip-ae1" ${member}`)}\n${policies(['1', accept('all', 'pub', '"HTTPS"')])}`);
+      const rule = ruleOf(d, 'policy/1');
+      // The known member is matched for certain; traffic the unknown one may publish only possibly.
+      expect(certainlyHolds(rule, { src: '198.51.100.7', dst: '203.0.113.10', dport: 443 })).toBe(true);
+      expect(certainlyHolds(rule, { src: '198.51.100.7', dst: '203.0.113.77', dport: 443 })).toBe(false);
+      expect(holds(rule, { src: '198.51.100.7', dst: '203.0.113.77', dport: 443 })).toBe(true);
+      expect(rule.uncertain.join()).toMatch(why);
+      expect(d.diagnostics.some((x) => x.level === 'warning' && why.test(x.message))).toBe(true);
+    }
+  });
+
   it('keep VIP traffic away from other accept policies', () => {
     const d = parse(`${ADDRESSES}${VIPS}\n${policies(['1', accept('all', 'all', '"ALL"')], ['2', accept('all', 'vip-ae1', '"HTTPS"')])}`);
     expect(holds(ruleOf(d, 'policy/1'), { src: '198.51.100.7', dst: '203.0.113.10', dport: 443 })).toBe(false);

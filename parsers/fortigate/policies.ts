@@ -23,9 +23,9 @@ import { interfaceTest, type Interfaces } from './interfaces.js';
 import type { Version } from './model.js';
 import type { Origins } from './origins.js';
 import type { ServiceBounds, ServiceResolver } from './services.js';
-import { fieldsFor, valuesOf, type Entry, type Fields, type Setting } from './tree.js';
+import { fieldsFor, type Entry, type Fields, type Setting } from './tree.js';
 import { mergeAlong } from './spaces.js';
-import { vipPreimage, type Vip } from './vips.js';
+import { vipGroupMembers, vipPreimage, type Vip } from './vips.js';
 
 /** How one kind of policy table names its fields. */
 export interface PolicyKind {
@@ -127,7 +127,7 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
     const dstNames = f.values(dstKey);
     if (srcNames.length === 0 && dstNames.length === 0) continue;
     const src = sourceBounds(f, entry.line, family, srcNames, srcKey, ctx);
-    const { addresses, vips } = splitDestinations(dstNames, family, kind, ctx);
+    const { addresses, vips, unresolved } = splitDestinations(dstNames, family, kind, ctx);
     const dst = destinationBounds(f, entry.line, family, addresses, dstKey, ctx, vips.length > 0);
     reasons = mergeReasons(reasons, mergeReasons(src.reasons, dst.reasons));
     const regularCertain = () => product(src.certain, dst.certain, service.certain);
@@ -151,6 +151,11 @@ export function policyRules(entry: Entry, kind: PolicyKind, ctx: PolicyContext):
       possible.push(...intersectFlows(vipPreimage(vip, product(src.possible, mapped, service.possible)), grab));
       if (vip.reasons.length > 0) reasons = mergeReasons(reasons, vip.reasons);
       else certainParts.push(() => intersectFlows(vipPreimage(vip, product(src.certain, mapped, service.certain)), grab));
+    }
+    if (unresolved.length > 0) {
+      // An unknown VIP may publish any external address: the policy may also match traffic to any of them.
+      possible.push(...product(src.possible, AddressSet.any('ipv4'), service.possible));
+      reasons = mergeReasons(reasons, unresolved);
     }
   }
   if (matchVip === true) possible.push(...vipTraffic);
@@ -253,17 +258,22 @@ function negated(f: Fields, key: string): boolean {
 }
 
 /** Destination names that are VIPs (or VIP groups, expanded), and the others. In central NAT, VIPs are never named. */
-function splitDestinations(names: readonly string[], family: Family, kind: PolicyKind, ctx: PolicyContext): { addresses: string[]; vips: Vip[] } {
+function splitDestinations(names: readonly string[], family: Family, kind: PolicyKind, ctx: PolicyContext): { addresses: string[]; vips: Vip[]; unresolved: string[] } {
   const addresses: string[] = [];
   const vips: Vip[] = [];
+  const unresolved: string[] = [];
   for (const n of names) {
     const group = ctx.vipGroups.get(n);
     const vip = ctx.vips.get(n);
     if (!kind.vips || family !== 'ipv4' || ctx.centralNat || (!group && !vip)) addresses.push(n);
     else if (vip) vips.push(vip);
-    else for (const m of valuesOf(group!, 'member')) if (ctx.vips.get(m)) vips.push(ctx.vips.get(m)!);
+    else {
+      const members = vipGroupMembers(group!, ctx.vips);
+      vips.push(...members.vips);
+      unresolved.push(...members.unresolved);
+    }
   }
-  return { addresses, vips };
+  return { addresses, vips, unresolved };
 }
 
 interface Grabs {

@@ -125,6 +125,19 @@ describe('parseTree', () => {
     expect(t.text.slice(ipv6.start, ipv6.end)).toBe('        config ipv6\r\n            set ip6-address 2001:db8::1/64\r\n        end');
   });
 
+  it('reads CR alone as a line break, lines and lazy entries included', () => {
+    const lines = ['#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin', 'config firewall policy', '    edit 7', '        set name "two', 'lines"', '        set action accept', '    next', 'end', ''];
+    for (const lazy of [false, true]) {
+      const t = parseTree(lines.join('\r'), keepAll, () => lazy);
+      const entry = t.blocks[0]!.entries[0]!;
+      expect(t.header.map((h) => h.line)).toEqual([1]);
+      expect(entry.name).toBe('7');
+      expect([entry.line, entry.endLine]).toEqual([3, 7]);
+      expect(valuesOf(entry, 'name')).toEqual(['two\nlines']);
+      expect(valuesOf(entry, 'action')).toEqual(['accept']);
+    }
+  });
+
   it('skips the blocks the caller does not want as a whole, nested blocks and quotes included', () => {
     const asked: string[] = [];
     const t = tree(
@@ -171,6 +184,8 @@ describe('parseTree', () => {
     ['set outside config', ['set hostname "x"'], 1, /"set" outside/],
     ['an unknown statement', ['config firewall policy', '    move 1 before 2', 'end'], 2, /"move" is not a FortiOS configuration statement/],
     ['a CLI prompt', ['FGT60F # show firewall policy'], 1, /"FGT60F" is not/],
+    ['a header line alone', ['#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin'], 1, /no configuration statement.*truncated/],
+    ['comments and blank lines only', ['#config-version=FGT60F-7.2.5', '#global_vdom=1', ''], 2, /no configuration statement/],
   ];
   for (const [what, lines, line, message] of cases) {
     it(`refuses ${what}, naming the line`, () => {

@@ -13,7 +13,8 @@
  *   end
  *
  * Values are words separated by spaces; `"…"` and `'…'` quote (a quoted value may span lines: PEM keys and
- * certificates do), and a backslash takes the next character literally (`\"`). Lines end in LF or CRLF.
+ * certificates do), and a backslash takes the next character literally (`\"`). Lines end in LF, CRLF or CR alone
+ * (old Mac editors, some terminal captures): a lone CR is read as LF.
  *
  * Nothing here knows what a block means. The caller says which blocks to keep; the others are read only as
  * far as needed to find their `end`, and listed in `skipped`. Secret values are dropped as they are read.
@@ -117,18 +118,33 @@ type OpenEntry = Mutable<Entry>;
  * unread: such an entry records only its name and place, and reads its settings each time they are asked for. A
  * 100,000-policy backup then holds 100,000 small records instead of a million settings while it is converted.
  */
-export function parseTree(text: string, keep: KeepBlock, lazy: KeepBlock = () => false): ConfigTree {
+export function parseTree(input: string, keep: KeepBlock, lazy: KeepBlock = () => false): ConfigTree {
+  const text = withLineFeeds(input);
   const parser = new Parser(text, keep, lazy);
   const scanner = new Scanner(text, 0, 1, text.length);
   parser.run(scanner, []);
+  // A header alone, or nothing but comments: no configuration was exported (or it was cut after the header).
+  if (!parser.started) throw new ConfigError(parser.header.at(-1)?.line ?? 1, 'no configuration statement after the header comments: the export is empty or truncated');
   return { text, header: parser.header, blocks: parser.blocks, skipped: parser.skipped };
 }
+
+/**
+ * The text with each CR that is not followed by LF replaced by LF. Same length, so offsets stay valid; a file with
+ * CR-only line ends would otherwise be one long line of comment and read as an empty configuration.
+ */
+export function withLineFeeds(text: string): string {
+  return LONE_CR.test(text) ? text.replace(LONE_CR_ALL, '\n') : text;
+}
+
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
 
 class Parser {
   readonly header: { line: number; text: string }[] = [];
   readonly blocks: Block[] = [];
   readonly skipped: SkippedBlock[] = [];
-  private started = false;
+  /** Whether a statement (not a comment) has been read. */
+  started = false;
 
   constructor(
     private readonly text: string,

@@ -194,3 +194,25 @@ export function effectiveGrabs(vips: readonly Vip[]): Map<Vip, HeaderSpace[]> {
   }
   return out;
 }
+
+/** A VIP group's members: the VIPs it names, and why each other member stands for an unknown translation. */
+export interface VipGroupMembers {
+  readonly vips: readonly Vip[];
+  readonly unresolved: readonly string[];
+}
+
+/**
+ * The members of a VIP group (`config firewall vipgrp`). A member that is no VIP of the export — undefined (a partial
+ * export), or the group itself or another group, which FortiOS does not allow — translates something unknown: it is
+ * kept as a reason, so the policy naming the group is uncertain, never silently narrower.
+ */
+export function vipGroupMembers(group: Entry, vips: ReadonlyMap<string, Vip>): VipGroupMembers {
+  const found: Vip[] = [];
+  const unresolved: string[] = [];
+  for (const m of valuesOf(group, 'member')) {
+    const vip = vips.get(m);
+    if (vip) found.push(vip);
+    else unresolved.push(`VIP group "${group.name}" has member "${m}", which ${m === group.name ? 'is the group itself' : 'is not a VIP defined in the export'}: what it translates is unknown`);
+  }
+  return { vips: found, unresolved };
+}

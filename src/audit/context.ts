@@ -2,6 +2,7 @@ import { AddressSet } from '../model/address-set.js';
 import { Ports, type HeaderSpace } from '../model/header-space.js';
 import type { Device, Filter, Hook, InterfaceMatch, Origin, Rule } from '../model/rule-graph.js';
 import { ZONES, type Zone } from '../model/zone.js';
+import { byCodePoints } from '../model/order.js';
 import { translation } from '../engine/nat.js';
 import type { DeviceRole, Placement } from '../engine/topology.js';
 import type { Feature, PackRule, PolicyPack } from '../policy/pack.js';
@@ -294,7 +295,7 @@ function inferInterfaces(rules: readonly Rule[], deviceRole: DeviceRole, inferen
     }
   }
   const out = new Map<string, Zone>();
-  for (const [name, { zone, evidence }] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, { zone, evidence }] of [...found].sort(([a], [b]) => byCodePoints(a, b))) {
     if (!wanted(name, zone)) continue;
     out.set(name, zone);
     inferences.push({ field: `interfaces.${name}`, value: zone, reason: 'interface of the rules that carry the documented flows from that side', evidence });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Origin } from '../model/rule-graph.js';
+import { byCodePoints } from '../model/order.js';
 import type { Decider } from '../engine/evaluate.js';
 import type { DecidedPart } from './flow-query.js';
 
@@ -106,5 +107,5 @@ export function uniqueEvidence(items: Iterable<Evidence>): Evidence[] {
     const key = `${e.file}:${e.line}:${e.effect}`;
     if (!seen.has(key)) seen.set(key, e);
   }
-  return [...seen.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return [...seen.values()].sort((a, b) => byCodePoints(a.file, b.file) || a.line - b.line);
 }

@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../audit/result.js';
 import { loadJsonFile } from '../config/json-file.js';
 import { compileSchema } from '../json-schema.js';
+import { byCodePoints } from '../model/order.js';
 import { normalizePath } from '../report/paths.js';
 import { summarize, type Report, type ReportFinding } from '../report/report.js';
 import { waiverCounts } from '../waivers/waivers.js';
@@ -58,7 +59,7 @@ export function createBaseline(report: Report): string {
         }),
       ),
     )
-    .sort((a, b) => a.file.localeCompare(b.file) || (a.partition ?? '').localeCompare(b.partition ?? '') || a.id.localeCompare(b.id));
+    .sort((a, b) => byCodePoints(a.file, b.file) || byCodePoints(a.partition ?? '', b.partition ?? '') || byCodePoints(a.id, b.id));
   const entryKey = (e: BaselineEntry) => key(e.id, e.file, e.partition);
   const unique = findings.filter((f, i) => i === 0 || entryKey(f) !== entryKey(findings[i - 1]!));
   const baseline: Baseline = { baselineVersion: 1, tool: `edge-audit ${report.tool.version}`, findings: unique };

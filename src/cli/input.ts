@@ -29,6 +29,8 @@ export interface InputSource {
   readonly file: string;
   /** The directory argument it was found under: then it may turn out not to be an export, and is skipped. */
   readonly directory?: string;
+  /** Why a folder found below a directory argument could not be listed: it is reported as skipped, not read. */
+  readonly unreadable?: string;
   read(): ExportFile;
 }
 
@@ -56,9 +58,11 @@ export function inputSources(paths: readonly string[], vendor: string | undefine
       return [{ file: STDIN_NAME, read: () => exportFromBytes(STDIN_NAME, readStdin()) }];
     }
     if (!isDirectory(path)) return firstTime(resolve(path)) ? [{ file: path, read: () => readExport(path) }] : [];
-    const files = filesBelow(path);
-    if (files.length === 0) throw new UsageError(`${path}: no file in this directory or below it`);
-    return files.filter((file) => firstTime(resolve(file))).map((file) => ({ file, directory: path, read: () => readExport(file) }));
+    const found = filesBelow(path, path);
+    if (found.length === 0) throw new UsageError(`${path}: no file in this directory or below it`);
+    return found
+      .filter(({ file }) => firstTime(resolve(file)))
+      .map(({ file, unreadable }) => ({ file, directory: path, ...(unreadable ? { unreadable } : {}), read: () => readExport(file) }));
   });
 }
 
@@ -72,6 +76,10 @@ export function* recognizedExports(sources: readonly InputSource[], vendor: stri
   const only = vendor === undefined ? undefined : vendorParser(vendor);
   const found = new Set<string>();
   for (const [position, source] of sources.entries()) {
+    if (source.unreadable !== undefined) {
+      skipped.push({ file: source.file, reason: source.unreadable });
+      continue;
+    }
     // Read in a function of its own, so that this suspended generator never holds the bytes a text-only parser lets go.
     const recognized = recognize(source, only);
     if (recognized) {
@@ -149,15 +157,24 @@ function cannotRead(path: string, err: unknown): UsageError {
 
 /**
  * Every regular file below `dir`, depth first, in name order so that reports do not depend on the file system's
- * order. Symbolic links to files are followed; links to directories are not (they can loop).
+ * order. Symbolic links to files are followed; links to directories are not (they can loop). A folder below `top`
+ * that cannot be listed (permissions) is returned with the reason, to be reported as skipped; `top` itself, which
+ * the user named, is an error.
  */
-function filesBelow(dir: string): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function filesBelow(dir: string, top: string): { file: string; unreadable?: string }[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    if (dir === top) throw cannotRead(dir, err);
+    return [{ file: dir, unreadable: `folder cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }];
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return entries.flatMap((e) => {
     const path = join(dir, e.name);
-    if (e.isDirectory()) return IGNORED_DIRECTORY.test(e.name) ? [] : filesBelow(path);
-    if (e.isFile()) return [path];
-    if (e.isSymbolicLink()) return statSync(path, { throwIfNoEntry: false })?.isFile() ? [path] : [];
+    if (e.isDirectory()) return IGNORED_DIRECTORY.test(e.name) ? [] : filesBelow(path, top);
+    if (e.isFile()) return [{ file: path }];
+    if (e.isSymbolicLink()) return statSync(path, { throwIfNoEntry: false })?.isFile() ? [{ file: path }] : [];
     return [];
   });
 }

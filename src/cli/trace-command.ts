@@ -1,6 +1,7 @@
 import { AddressError, AddressSet } from '../model/address-set.js';
 import { headerSpace, Ports, protocolNumber, Protocols, PORTED_PROTOCOLS } from '../model/header-space.js';
 import type { Device, Filter, Hook, Origin } from '../model/rule-graph.js';
+import { byCodePoints } from '../model/order.js';
 import { evaluatePath, type Decider, type Jump, type Outcome } from '../engine/evaluate.js';
 import { filtersOn } from '../engine/topology.js';
 import { findProfile, loadProfile, type LoadedProfile } from '../profile/site-profile.js';
@@ -68,6 +69,7 @@ interface InternetAnswer {
  */
 export function runTrace(file: string, opts: TraceOptions): { output: string; result: TraceResult; exitCode: number; failure?: string } {
   const { device, profile } = oneDevice(file, opts);
+  requireKnownInterfaces(device, opts);
   const packet = packetSpace(opts);
   const family = packet.dst.families()[0]!;
   const path = pathFor(device, opts, family);
@@ -102,6 +104,22 @@ function oneDevice(file: string, opts: TraceOptions): { device: Device; profile:
   if (devices.length === 1) return { device: devices[0]!, profile };
   const flag = devices[0]!.partition?.kind === 'vdom' ? '--vdom' : '--profile-name';
   throw new UsageError(`${file}: holds ${devices.length} rule sets (${devices.map((d) => d.partition?.name ?? d.name).join(', ')}); choose one with ${flag}`);
+}
+
+/**
+ * An appliance export (ASA, FortiGate) declares the interfaces traffic can use: a name it does not know is a usage
+ * error, not a path with no filter on it (which would answer PERMIT). A host export (iptables, Windows) does not list
+ * the host's interfaces, and its rules apply to any of them, so there any name is a real possibility.
+ */
+function requireKnownInterfaces(device: Device, opts: TraceOptions): void {
+  if (!device.appliance) return;
+  const known = new Set(device.interfaces.flatMap((i) => (i.zone ? [i.name, i.zone] : [i.name])));
+  for (const [flag, name] of [['--in', opts.in], ['--out', opts.out]] as const) {
+    if (name !== undefined && !known.has(name)) {
+      const names = [...known].sort(byCodePoints).join(', ') || 'none';
+      throw new UsageError(`${flag} ${name}: no such interface in ${device.file}${device.partition ? ` (${device.partition.name})` : ''} (known: ${names})`);
+    }
+  }
 }
 
 function packetSpace(opts: TraceOptions) {

@@ -19,6 +19,7 @@ import { CHECKS } from '../checks/index.js';
 import { describeUncovered } from '../checks/describe.js';
 import { nameAddresses, type InternetDefinition } from '../audit/internet.js';
 import type { Origin } from '../model/rule-graph.js';
+import { byCodePoints } from '../model/order.js';
 
 /**
  * The JSON report: a published contract (schemas/report.schema.json). Every reporter is a pure function of it.
@@ -256,8 +257,8 @@ function reportInput(ctx: AuditContext): ReportInput {
     context: {
       profileFile: ctx.profileFile ?? null,
       deviceRole: ctx.placement.deviceRole,
-      roles: Object.fromEntries([...ctx.roles].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v.toStrings()])),
-      interfaces: Object.fromEntries([...ctx.placement.interfaces].sort(([a], [b]) => a.localeCompare(b))),
+      roles: Object.fromEntries([...ctx.roles].sort(([a], [b]) => byCodePoints(a, b)).map(([k, v]) => [k, v.toStrings()])),
+      interfaces: Object.fromEntries([...ctx.placement.interfaces].sort(([a], [b]) => byCodePoints(a, b))),
       packs: ctx.packs.map((p) => p.id),
       features: { ...ctx.features },
       inferences: ctx.inferences,
@@ -316,11 +317,11 @@ const CHECK_ORDER = new Map(CHECKS.map((c, i) => [c.id, i]));
 
 function compareFindings(a: ReportFinding, b: ReportFinding): number {
   return (
-    a.file.localeCompare(b.file) ||
-    (a.partitions?.[0] ?? '').localeCompare(b.partitions?.[0] ?? '') ||
+    byCodePoints(a.file, b.file) ||
+    byCodePoints(a.partitions?.[0] ?? '', b.partitions?.[0] ?? '') ||
     severityRank(b.severity) - severityRank(a.severity) ||
     (CHECK_ORDER.get(a.check) ?? 99) - (CHECK_ORDER.get(b.check) ?? 99) ||
-    (a.requirement ?? '').localeCompare(b.requirement ?? '') ||
-    a.id.localeCompare(b.id)
+    byCodePoints(a.requirement ?? '', b.requirement ?? '') ||
+    byCodePoints(a.id, b.id)
   );
 }

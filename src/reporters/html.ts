@@ -47,15 +47,18 @@ details.finding[open] > summary { margin-bottom: .4rem; }
 `;
 
 /** Shows the filter (it stays hidden without JavaScript), hides findings of unticked severities, opens every finding for print. */
+// A report with no finding has no filter form.
 const SCRIPT = `
 const filter = document.getElementById('filter');
-filter.hidden = false;
-const apply = () => {
-  const shown = new Set([...filter.querySelectorAll('input:checked')].map((box) => box.value));
-  for (const el of document.querySelectorAll('[data-severity]')) el.hidden = !shown.has(el.dataset.severity);
-};
-filter.addEventListener('change', apply);
-apply();
+if (filter) {
+  filter.hidden = false;
+  const apply = () => {
+    const shown = new Set([...filter.querySelectorAll('input:checked')].map((box) => box.value));
+    for (const el of document.querySelectorAll('[data-severity]')) el.hidden = !shown.has(el.dataset.severity);
+  };
+  filter.addEventListener('change', apply);
+  apply();
+}
 window.addEventListener('beforeprint', () => { for (const d of document.querySelectorAll('details')) d.open = true; });
 `;
 
