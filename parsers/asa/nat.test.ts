@@ -5,7 +5,7 @@ import type { Device, NatRule } from '../../src/model/rule-graph.js';
 import { exportFromText } from '../export-file.js';
 import { asaParser } from './index.js';
 
-const parse = (lines: string[]): Device => asaParser.parse(exportFromText('fw.cfg', [...lines, ': end'].join('\n') + '\n'), {})[0]!;
+const parse = (lines: string[]): Device => asaParser.parse(exportFromText('fw.cfg', lines.join('\n') + '\n'), {})[0]!;
 
 const INTERFACES = [
   'interface GigabitEthernet1/1',

@@ -128,21 +128,7 @@ interface NatStatements {
 }
 
 export function readAsaConfig(text: ConfigText): AsaConfig {
-  const config = new ConfigReader().read(text);
-  requireEndMarker(text);
-  return config;
-}
-
-/**
- * The ASA prints `: end` as the last line of every running-config (`show running-config`, `write terminal`, `more
- * system:running-config`). Without it the export was cut short, and a cut config reads as a firewall missing its
- * access-lists: the whole file is refused (exit 2) rather than audited as if whole. Checked after reading, so an
- * error at a line inside the text is reported first.
- */
-function requireEndMarker(text: ConfigText): void {
-  if (text.comments.some((c) => c.text.trim() === ': end')) return;
-  const last = Math.max(text.commands.at(-1)?.children.at(-1)?.line ?? text.commands.at(-1)?.head.line ?? 0, text.comments.at(-1)?.line ?? 0);
-  throw new ObjectError(last, 'the configuration does not end with ": end", which the ASA prints last: the export is truncated (save the whole show running-config output)');
+  return new ConfigReader().read(text);
 }
 
 class ConfigReader {

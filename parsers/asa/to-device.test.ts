@@ -8,7 +8,7 @@ import { filtersOn } from '../../src/engine/topology.js';
 import { exportFromText } from '../export-file.js';
 import { asaParser } from './index.js';
 
-const parse = (lines: string[]): Device => asaParser.parse(exportFromText('fw.cfg', [...lines, ': end'].join('\n') + '\n'), {})[0]!;
+const parse = (lines: string[]): Device => asaParser.parse(exportFromText('fw.cfg', lines.join('\n') + '\n'), {})[0]!;
 
 const INTERFACES = [
   'ASA Version 9.8(4) ',

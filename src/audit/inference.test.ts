@@ -39,7 +39,7 @@ describe('device role inference', () => {
   });
 
   it('reads an appliance (ASA, FortiGate) as a network firewall even with no rule at all, and a routing table as routing', () => {
-    const asa = asaParser.parse(exportFromText('asa.cfg', 'ASA Version 9.9\nhostname fw\ninterface GigabitEthernet0/2\n description spare\n: end\n'), {})[0]!;
+    const asa = asaParser.parse(exportFromText('asa.cfg', 'ASA Version 9.9\nhostname fw\ninterface GigabitEthernet0/2\n description spare\n'), {})[0]!;
     expect(buildContext(asa, undefined, packs).placement.deviceRole).toBe('network-firewall');
     // The same rules as an Edge host's, on a device that says it is an appliance: still a network firewall.
     const host = iptablesParser.parse(exportFromText('fw.rules', save(HOST_CHAINS, EDGE_INPUT)), {})[0]!;
